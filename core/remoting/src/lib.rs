@@ -1,0 +1,1 @@
+//! Tokio transport for the remoting protocol (being written).
