@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every check of the project, installing what it needs first. CI (.ci/run) calls exactly this script.
+#
+#   scripts/test.sh            fmt, clippy, all tests, golden vectors (Java -> Rust and Rust -> Java), fuzz smoke
+#
+# Environment:
+#   FULMEN_FUZZ_SECONDS=N      seconds per fuzz target in the smoke run (default 20; 0 skips fuzzing)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+fuzz_seconds="${FULMEN_FUZZ_SECONDS:-20}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+cargo --version
+java -version 2>&1 | head -1
+mvn -v 2>/dev/null | head -1
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test"
+cargo test --workspace --locked
+
+step "golden vectors: regenerate with the official Java classes and compare with the committed copy"
+fresh="$(mktemp -d)"
+trap 'rm -rf "$fresh"' EXIT
+interop/java/generate-vectors.sh "$fresh/vectors"
+if ! diff -r "$fresh/vectors" core/protocol/tests/vectors >/dev/null; then
+  diff -r "$fresh/vectors" core/protocol/tests/vectors | head -40
+  echo "The committed vectors differ from what the Java classes produce: run" >&2
+  echo "  interop/java/generate-vectors.sh core/protocol/tests/vectors" >&2
+  exit 1
+fi
+echo "vectors match the Java output"
+
+step "reverse vectors: bytes written by Fulmen's encoders, decoded by the official Java classes"
+FULMEN_RUST_VECTORS_DIR="$fresh/rust-vectors" cargo test -p fulmen-protocol --locked --test rust_vectors -q
+interop/java/verify-vectors.sh "$fresh/rust-vectors"
+
+if [ "$fuzz_seconds" != "0" ]; then
+  step "fuzz smoke: ${fuzz_seconds}s per target, seeded with the golden vectors"
+  scripts/fuzz.sh "$fuzz_seconds"
+fi
+
+step "all checks passed"
