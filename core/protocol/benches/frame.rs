@@ -20,7 +20,10 @@ fn send_request(serialize_type: SerializeType) -> RemotingCommand {
         ("f", "0"),
         ("g", "1700000000000"),
         ("h", "0"),
-        ("i", "TAGS\u{1}TagA\u{2}WAIT\u{1}true\u{2}UNIQ_KEY\u{1}7F000001A3E530F399910F2AB16903E1\u{2}"),
+        (
+            "i",
+            "TAGS\u{1}TagA\u{2}WAIT\u{1}true\u{2}UNIQ_KEY\u{1}7F000001A3E530F399910F2AB16903E1\u{2}",
+        ),
         ("j", "0"),
         ("k", "false"),
         ("m", "false"),

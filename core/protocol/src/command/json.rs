@@ -39,7 +39,11 @@ pub(super) fn encode(command: &RemotingCommand, dst: &mut BytesMut) {
         out.push_str(",\"remark\":");
         write_string(&mut out, remark, JsonStyle::Fastjson);
     }
-    push_field_int(&mut out, ",\"serializeTypeCurrentRPC\":\"JSON\",\"version\":", command.version);
+    push_field_int(
+        &mut out,
+        ",\"serializeTypeCurrentRPC\":\"JSON\",\"version\":",
+        command.version,
+    );
     out.push('}');
     dst.put_slice(out.as_bytes());
 }
@@ -112,13 +116,20 @@ impl serde::de::Visitor<'_> for LenientStringVisitor {
 }
 
 pub(super) fn decode(header: &[u8]) -> Result<RemotingCommand> {
-    let parsed: JsonHeader = serde_json::from_slice(header).map_err(|e| ProtocolError::json("command header", e))?;
+    let parsed: JsonHeader =
+        serde_json::from_slice(header).map_err(|e| ProtocolError::json("command header", e))?;
     let ext_fields = parsed.ext_fields.map(|fields| {
-        fields.into_iter().filter_map(|(key, value)| value.0.map(|text| (key, text))).collect::<ExtFields>()
+        fields
+            .into_iter()
+            .filter_map(|(key, value)| value.0.map(|text| (key, text)))
+            .collect::<ExtFields>()
     });
     Ok(RemotingCommand {
         code: parsed.code,
-        language: parsed.language.as_deref().map_or(LanguageCode::OTHER, LanguageCode::from_name),
+        language: parsed
+            .language
+            .as_deref()
+            .map_or(LanguageCode::OTHER, LanguageCode::from_name),
         version: parsed.version,
         opaque: parsed.opaque,
         flag: parsed.flag,
