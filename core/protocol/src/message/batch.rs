@@ -3,9 +3,11 @@
 //! with TOTALSIZE = 22 + body + properties (Java's `MessageDecoder.encodeMessage` counts both length fields;
 //! REMOTING.md says 20). The same records form the body of an inner-batch stored unit.
 
+use std::fmt;
+
 use bytes::{BufMut, Bytes, BytesMut};
 
-use super::ext::MessageExt;
+use super::ext::{BodyLen, MessageExt};
 use super::keys;
 use super::properties::{MAX_PROPERTIES_LEN, Properties};
 use crate::error::{ProtocolError, Result};
@@ -16,8 +18,9 @@ const WHAT: &str = "batch record";
 /// The bytes of a record besides its body and properties.
 const RECORD_OVERHEAD: usize = 4 + 4 + 4 + 4 + 4 + 2;
 
-/// One message of a batch: everything else (topic, queue, born info) comes from the request header.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One message of a batch: everything else (topic, queue, born info) comes from the request header. `Debug` shows
+/// the body's length, not its bytes.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct BatchEntry {
     /// The user flag.
     pub flag: i32,
@@ -25,6 +28,16 @@ pub struct BatchEntry {
     pub body: Bytes,
     /// The properties; each entry carries its own `UNIQ_KEY`.
     pub properties: Properties,
+}
+
+impl fmt::Debug for BatchEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BatchEntry")
+            .field("flag", &self.flag)
+            .field("body", &BodyLen(&self.body))
+            .field("properties", &self.properties)
+            .finish()
+    }
 }
 
 impl BatchEntry {

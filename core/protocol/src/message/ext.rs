@@ -2,6 +2,7 @@
 //!
 //! The wire form (encode and decode) lives in `unit.rs`; this file has the type and its helpers.
 
+use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 
 use bytes::Bytes;
@@ -18,8 +19,8 @@ use crate::msgid::OffsetMessageId;
 /// A stored message unit: what a commitlog holds and PULL/QUERY_MESSAGE responses carry.
 ///
 /// The body is kept as stored: still compressed when [`MessageSysFlag::COMPRESSED`] is set (see
-/// [`decompressed_body`](Self::decompressed_body)).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// [`decompressed_body`](Self::decompressed_body)). `Debug` shows the body's length, not its bytes.
+#[derive(Clone, PartialEq, Eq)]
 pub struct MessageExt {
     /// TOTALSIZE as decoded; 0 for a unit built in memory. Encoding computes the size and ignores this field.
     pub store_size: i32,
@@ -80,6 +81,39 @@ impl Default for MessageExt {
             topic: String::new(),
             properties: Properties::new(),
         }
+    }
+}
+
+impl fmt::Debug for MessageExt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MessageExt")
+            .field("store_size", &self.store_size)
+            .field("version", &self.version)
+            .field("body_crc", &self.body_crc)
+            .field("queue_id", &self.queue_id)
+            .field("flag", &self.flag)
+            .field("queue_offset", &self.queue_offset)
+            .field("commit_log_offset", &self.commit_log_offset)
+            .field("sys_flag", &format_args!("{:#x}", self.sys_flag))
+            .field("born_timestamp", &self.born_timestamp)
+            .field("born_host", &self.born_host)
+            .field("store_timestamp", &self.store_timestamp)
+            .field("store_host", &self.store_host)
+            .field("reconsume_times", &self.reconsume_times)
+            .field("prepared_transaction_offset", &self.prepared_transaction_offset)
+            .field("body", &BodyLen(&self.body))
+            .field("topic", &self.topic)
+            .field("properties", &self.properties)
+            .finish()
+    }
+}
+
+/// Shows a body as its length in `Debug` output, so that logging a message does not dump megabytes.
+pub(crate) struct BodyLen<'a>(pub(crate) &'a [u8]);
+
+impl fmt::Debug for BodyLen<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0.len())
     }
 }
 
@@ -228,6 +262,19 @@ mod tests {
         assert_eq!(message.tags_code(), 2598919);
         assert_eq!(message.keys().collect::<Vec<_>>(), ["order-1", "order-2"]);
         assert_eq!(message.uniq_key(), Some("7F000001A3E530F399910F2AB16903E1"));
+    }
+
+    #[test]
+    fn debug_output_shows_the_body_length() {
+        let message = MessageExt {
+            body: Bytes::from(vec![b'x'; 5000]),
+            sys_flag: 0x301,
+            ..MessageExt::default()
+        };
+        let text = format!("{message:?}");
+        assert!(text.contains("body: <5000 bytes>"), "{text}");
+        assert!(text.contains("sys_flag: 0x301"), "{text}");
+        assert!(!text.contains("xxx"));
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! name up to its first `\u{1}` and its value after it, and items with an empty name or an empty value are dropped.
 //! The map keeps insertion order, so a decoded string re-encodes to the same bytes.
 
+use std::fmt;
+
 use bytes::{BufMut, BytesMut};
 use indexmap::IndexMap;
 
@@ -14,9 +16,15 @@ use crate::error::{ProtocolError, Result};
 pub const MAX_PROPERTIES_LEN: usize = i16::MAX as usize;
 
 /// A message's properties, in insertion order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Properties {
     map: IndexMap<String, String>,
+}
+
+impl fmt::Debug for Properties {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
 }
 
 impl Properties {

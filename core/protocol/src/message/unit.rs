@@ -30,6 +30,8 @@ const HEAD_LEN: usize = 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8;
 const OTHER_FIXED_LEN: usize = 8 + 4 + 8 + 4 + 2;
 
 /// What one position of a commitlog holds.
+// Boxing the message would cost an allocation per decoded unit for the sake of the rare blank.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoredUnit {
     /// A message.
