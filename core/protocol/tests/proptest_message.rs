@@ -153,7 +153,8 @@ proptest! {
         };
         prop_assert_eq!(&decoded, &expected);
         prop_assert_eq!(decoded.to_bytes().unwrap(), bytes.clone(), "a decoded unit re-encodes byte for byte");
-        prop_assert_eq!(decoded.offset_msg_id().to_string().parse::<OffsetMessageId>().unwrap(), message.offset_msg_id());
+        let offset_msg_id = decoded.offset_msg_id().to_string();
+        prop_assert_eq!(offset_msg_id.parse::<OffsetMessageId>().unwrap(), message.offset_msg_id());
         let (unit, unit_len) = StoredUnit::decode(&bytes).unwrap();
         prop_assert_eq!(unit, StoredUnit::Message(expected));
         prop_assert_eq!(unit_len, len);
@@ -188,7 +189,8 @@ proptest! {
         if let Some(entry) = entries.first() {
             prop_assert_eq!(&first, entry);
         }
-        let outer = MessageExt { body, sys_flag: MessageSysFlag::INNER_BATCH | MessageSysFlag::NEED_UNWRAP, ..MessageExt::default() };
+        let sys_flag = MessageSysFlag::INNER_BATCH | MessageSysFlag::NEED_UNWRAP;
+        let outer = MessageExt { body, sys_flag, ..MessageExt::default() };
         prop_assert_eq!(unwrap_inner_batch(&outer).unwrap().len(), entries.len());
     }
 
@@ -276,7 +278,10 @@ proptest! {
     }
 
     #[test]
-    fn decompressors_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256), limit in 0usize..4096) {
+    fn decompressors_never_panic(
+        bytes in proptest::collection::vec(any::<u8>(), 0..256),
+        limit in 0usize..4096,
+    ) {
         for compression in [CompressionType::Zlib, CompressionType::Lz4, CompressionType::Zstd] {
             if let Ok(output) = decompress(&bytes, compression, limit) {
                 prop_assert!(output.len() <= limit);

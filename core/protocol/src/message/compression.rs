@@ -94,9 +94,10 @@ impl FromStr for CompressionType {
 
 /// Compresses `body` with `compression`.
 ///
-/// `level` is the zlib level (0 to 9, or -1 for the default, as `java.util.zip.Deflater` takes) or the zstd level (zstd's range, 1 to 22 for the usual ones); LZ4 has no
-/// level, as in Java. The LZ4 frame has independent blocks and no checksums, like `LZ4FrameOutputStream`'s, with a
-/// block size chosen from the body length (64 KiB, 256 KiB or 4 MiB) rather than always 4 MiB.
+/// `level` is the zlib level (0 to 9, or -1 for the default, as `java.util.zip.Deflater` takes) or the zstd
+/// level (zstd's range, 1 to 22 for the usual ones); LZ4 has no level, as in Java. The LZ4 frame has independent
+/// blocks and no checksums, like `LZ4FrameOutputStream`'s, with a block size chosen from the body length (64 KiB,
+/// 256 KiB or 4 MiB) rather than always 4 MiB.
 pub fn compress(body: &[u8], compression: CompressionType, level: i32) -> Result<Vec<u8>> {
     let error = |e: io::Error| compress_error(compression, e.to_string());
     match compression {
@@ -135,8 +136,8 @@ pub fn compress(body: &[u8], compression: CompressionType, level: i32) -> Result
 /// Decompresses `body` compressed with `compression`, failing instead of producing more than `max_output_len`
 /// bytes.
 ///
-/// Working memory is bounded too, apart from the decoders' own buffers: an LZ4 frame's declared block size (at
-/// most 8 MiB) and a zstd frame's declared window (at most 128 MiB, zstd's default decoding limit).
+/// The limit does not cover the decoders' working buffers, which follow the frame header: an LZ4 frame's block
+/// size (at most 8 MiB) and a zstd frame's window (at most 128 MiB, zstd's default decoding limit).
 pub fn decompress(body: &[u8], compression: CompressionType, max_output_len: usize) -> Result<Vec<u8>> {
     let error = |e: io::Error| decompress_error(compression, e.to_string());
     match compression {
