@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use fulmen_protocol::command::{FLAG_ONEWAY, FLAG_RESPONSE};
-use fulmen_protocol::{RemotingCommand, ResponseCode};
+use fulmen_protocol::{RemotingCommand, ResponseCode, Version};
 use futures::FutureExt;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::{debug, error, warn};
@@ -74,6 +74,25 @@ impl Dispatcher {
             self.max_in_flight
         );
         debug!(peer = %connection.peer_addr(), code = request.code, "rejecting a request: too many in flight");
+        answer(connection, request, ResponseCode::SYSTEM_BUSY, remark).await;
+    }
+}
+
+/// Answers a request that arrives while the server drains before closing: `GO_AWAY (1500)` for peers recent
+/// enough to know it (version above 5.3.1, as Java does), `SYSTEM_BUSY (2)` for older ones; oneway requests are
+/// dropped.
+pub(crate) async fn turn_away(connection: &Connection, request: &RemotingCommand) {
+    debug!(peer = %connection.peer_addr(), code = request.code, "turning a request away: shutting down");
+    if request.version > Version::V5_3_1 {
+        answer(
+            connection,
+            request,
+            ResponseCode::GO_AWAY,
+            "please go away".to_owned(),
+        )
+        .await;
+    } else {
+        let remark = "[SHUTDOWN]the server is shutting down, try another one".to_owned();
         answer(connection, request, ResponseCode::SYSTEM_BUSY, remark).await;
     }
 }

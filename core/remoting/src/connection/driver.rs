@@ -15,7 +15,7 @@ use tokio_util::task::TaskTracker;
 use tracing::{debug, info, warn};
 
 use super::dispatch::Dispatcher;
-use super::reader::{ReadEnd, read_frames};
+use super::reader::{OnRequest, ReadEnd, read_frames};
 use super::writer::write_frames;
 use super::{Connection, ConnectionParts, OpaqueSequence};
 use crate::codec::RemotingCodec;
@@ -96,41 +96,43 @@ async fn drive(
     let max_in_flight = u32::try_from(setup.config.max_in_flight_requests).unwrap_or(u32::MAX);
     let dispatcher = Dispatcher::new(setup.processors, max_in_flight, setup.config.overload_policy);
     let mut frames = FramedRead::new(read_half, RemotingCodec::new(setup.config.max_frame_len));
-    let end = read_frames(&mut frames, &connection, &dispatcher, &setup.stop).await;
-    drop(frames);
+    let end = read_frames(
+        &mut frames,
+        &connection,
+        OnRequest::Dispatch(&dispatcher),
+        &setup.stop,
+    )
+    .await;
 
-    let peer = connection.peer_addr();
     let mut writer = Some(writer);
-    let error = match end {
-        ReadEnd::Stopped => {
-            if let StopMode::Drain(bound) = setup.stop_mode {
-                let drain = async {
-                    dispatcher.drained().await;
-                    finish.cancel();
-                    if let Some(writer) = writer.take() {
-                        let _ = writer.await;
+    let error = match (end, setup.stop_mode) {
+        (ReadEnd::Stopped, StopMode::Abort) => setup.stop_error,
+        (ReadEnd::Stopped, StopMode::Drain(bound)) => {
+            // Wait for the requests in flight and the writing of their responses, while still reading: responses
+            // to our own requests arrive, new requests are turned away, and a peer that leaves ends the wait.
+            let drain = async {
+                dispatcher.drained().await;
+                finish.cancel();
+                if let Some(writer) = writer.take() {
+                    let _ = writer.await;
+                }
+            };
+            let never = CancellationToken::new();
+            tokio::select! {
+                drained = tokio::time::timeout(bound, drain) => {
+                    if drained.is_err() {
+                        warn!(peer = %connection.peer_addr(), ?bound, "in-flight requests did not finish in time");
                     }
-                };
-                if tokio::time::timeout(bound, drain).await.is_err() {
-                    warn!(%peer, ?bound, "in-flight requests did not finish in time; closing the connection");
+                    setup.stop_error
+                }
+                end = read_frames(&mut frames, &connection, OnRequest::TurnAway, &never) => {
+                    closing_error(end, &connection).unwrap_or(setup.stop_error)
                 }
             }
-            setup.stop_error
         }
-        ReadEnd::ClosedLocally => RemotingError::connection_closed(&setup.remote, "closed locally"),
-        ReadEnd::PeerClosed => {
-            debug!(%peer, "the peer closed the connection");
-            RemotingError::connection_closed(&setup.remote, "the peer closed the connection")
-        }
-        ReadEnd::ReadFailed(error) => {
-            info!(%peer, %error, "reading from the connection failed; closing it");
-            RemotingError::connection_closed(&setup.remote, format!("read failed: {error}"))
-        }
-        ReadEnd::Malformed(error) => {
-            warn!(%peer, %error, "malformed frame; closing the connection");
-            RemotingError::connection_closed(&setup.remote, format!("malformed frame: {error}"))
-        }
+        (end, _) => closing_error(end, &connection).unwrap_or(setup.stop_error),
     };
+    drop(frames);
     connection.close_with(error);
     if let Some(writer) = writer {
         let _ = writer.await;
@@ -138,4 +140,27 @@ async fn drive(
     if let Some(listener) = &setup.listener {
         listener.on_closed(&connection);
     }
+}
+
+/// Logs why the connection ended and returns the error its pending requests fail with (`None` when its owner
+/// stopped it).
+fn closing_error(end: ReadEnd, connection: &Connection) -> Option<RemotingError> {
+    let peer = connection.peer_addr();
+    let reason = match end {
+        ReadEnd::Stopped => return None,
+        ReadEnd::ClosedLocally => "closed locally".to_owned(),
+        ReadEnd::PeerClosed => {
+            debug!(%peer, "the peer closed the connection");
+            "the peer closed the connection".to_owned()
+        }
+        ReadEnd::ReadFailed(error) => {
+            info!(%peer, %error, "reading from the connection failed; closing it");
+            format!("read failed: {error}")
+        }
+        ReadEnd::Malformed(error) => {
+            warn!(%peer, %error, "malformed frame; closing the connection");
+            format!("malformed frame: {error}")
+        }
+    };
+    Some(RemotingError::connection_closed(connection.remote(), reason))
 }

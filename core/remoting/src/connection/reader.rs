@@ -3,7 +3,7 @@
 
 use std::io;
 
-use fulmen_protocol::ProtocolError;
+use fulmen_protocol::{ProtocolError, RemotingCommand};
 use futures::StreamExt;
 use tokio::net::tcp::OwnedReadHalf;
 use tokio_util::codec::FramedRead;
@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::debug;
 
 use super::Connection;
-use super::dispatch::Dispatcher;
+use super::dispatch::{Dispatcher, turn_away};
 use crate::codec::{CodecError, RemotingCodec};
 
 /// Why the read loop ended.
@@ -29,11 +29,20 @@ pub(crate) enum ReadEnd {
     Malformed(ProtocolError),
 }
 
+/// What the read loop does with incoming requests.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum OnRequest<'a> {
+    /// Hand them to their processors.
+    Dispatch(&'a Dispatcher),
+    /// Turn them away at once: the server is draining before it closes.
+    TurnAway,
+}
+
 /// Reads frames until one of the [`ReadEnd`] conditions.
 pub(crate) async fn read_frames(
     frames: &mut FramedRead<OwnedReadHalf, RemotingCodec>,
     connection: &Connection,
-    dispatcher: &Dispatcher,
+    on_request: OnRequest<'_>,
     stop: &CancellationToken,
 ) -> ReadEnd {
     let closed = connection.closed_token();
@@ -61,7 +70,14 @@ pub(crate) async fn read_frames(
             biased;
             _ = closed.cancelled() => return ReadEnd::ClosedLocally,
             _ = stop.cancelled() => return ReadEnd::Stopped,
-            () = dispatcher.dispatch(connection, command) => {}
+            () = handle_request(on_request, connection, command) => {}
         }
+    }
+}
+
+async fn handle_request(on_request: OnRequest<'_>, connection: &Connection, request: RemotingCommand) {
+    match on_request {
+        OnRequest::Dispatch(dispatcher) => dispatcher.dispatch(connection, request).await,
+        OnRequest::TurnAway => turn_away(connection, &request).await,
     }
 }
