@@ -1,5 +1,6 @@
 //! Losing a connection: every pending request fails at once with a connection error (well before its timeout),
 //! and the next call reconnects. Covers the server closing, a peer vanishing, and a peer sending garbage.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Requests and responses: both header forms, opaque and flags on the wire, oneway requests, unknown codes,
 //! the default processor and a panicking processor.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Requests a server sends to a client over the client's own connection (the broker's
 //! `CHECK_TRANSACTION_STATE` and `NOTIFY_CONSUMER_IDS_CHANGED`), and the connection events a server reports.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
 

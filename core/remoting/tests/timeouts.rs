@@ -1,5 +1,6 @@
 //! Timeouts: a request the peer answers too late fails with a timeout and frees its pending slot, a late response
 //! is discarded, a cancelled call frees its slot too, and a refused connect names the address.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
 
