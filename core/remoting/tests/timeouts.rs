@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use fulmen_remoting::{RemotingError, RemotingErrorKind, ServerConfig};
+use fulmen_remoting::{ClientConfig, RemotingClient, RemotingError, RemotingErrorKind, ServerConfig};
 
 #[tokio::test]
 async fn a_slow_answer_times_out_and_frees_the_pending_slot() {
@@ -129,6 +129,49 @@ async fn concurrent_first_callers_share_one_connection() {
         assert_eq!(server.active_connections(), 1);
         client.shutdown().await;
         server.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_connect_that_hangs_fails_after_the_connect_timeout() {
+    bounded(async {
+        // A listener that never accepts, with its accept queue filled: further handshakes get no answer.
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = socket.listen(1).unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let mut fillers = Vec::new();
+        for _ in 0..4 {
+            if let Ok(Ok(stream)) =
+                tokio::time::timeout(Duration::from_millis(100), tokio::net::TcpStream::connect(&addr)).await
+            {
+                fillers.push(stream);
+            }
+        }
+
+        let config = ClientConfig {
+            connect_timeout: Duration::from_millis(200),
+            ..ClientConfig::default()
+        };
+        let client = RemotingClient::new(config).unwrap();
+        let started = Instant::now();
+        let error = client
+            .invoke(&addr, echo_request("hang"), REQUEST_TIMEOUT)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, RemotingError::ConnectTimeout { .. }), "{error:?}");
+        assert_eq!(error.kind(), RemotingErrorKind::Connection);
+        assert!(started.elapsed() < Duration::from_secs(3));
+
+        // The caller's own timeout wins when it is shorter than the connect timeout.
+        let error = client
+            .invoke(&addr, echo_request("hang"), Duration::from_millis(50))
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), RemotingErrorKind::Timeout, "{error:?}");
+        client.shutdown().await;
+        drop((listener, fillers));
     })
     .await;
 }

@@ -38,7 +38,7 @@ pub struct RemotingClient {
 
 struct ClientInner {
     config: ClientConfig,
-    pool: ConnectionPool,
+    pool: Arc<ConnectionPool>,
     processors: ProcessorRegistry,
     opaques: Arc<OpaqueSequence>,
     shutdown: CancellationToken,
@@ -52,7 +52,7 @@ impl RemotingClient {
         Ok(RemotingClient {
             inner: Arc::new(ClientInner {
                 config,
-                pool: ConnectionPool::default(),
+                pool: Arc::new(ConnectionPool::default()),
                 processors: ProcessorRegistry::default(),
                 opaques: Arc::new(OpaqueSequence::default()),
                 shutdown: CancellationToken::new(),

@@ -2,13 +2,14 @@
 //! a failed connect is forgotten, and a closed connection is replaced on next use.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::io;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
 
 use crate::connection::Connection;
-use crate::error::Result;
+use crate::error::{RemotingError, Result};
 
 type SharedConnect = Shared<BoxFuture<'static, Result<Connection>>>;
 
@@ -35,20 +36,23 @@ struct PoolState {
 
 impl ConnectionPool {
     /// The open connection to `addr`, or the one being set up, or a new one made by `connect`.
+    ///
+    /// A new connect runs on a task of its own, so it completes (and its outcome is recorded here) even if every
+    /// caller waiting for it gives up.
     pub(crate) async fn get_or_connect(
-        &self,
+        self: &Arc<Self>,
         addr: &str,
         connect: impl FnOnce() -> BoxFuture<'static, Result<Connection>>,
     ) -> Result<Connection> {
-        let (attempt, pending_connect) = {
+        let pending_connect = {
             let mut state = self.lock();
             match state.slots.get(addr) {
                 Some(Slot::Ready(connection)) if !connection.is_closed() => return Ok(connection.clone()),
-                Some(Slot::Connecting { attempt, connect }) => (*attempt, connect.clone()),
+                Some(Slot::Connecting { connect, .. }) => connect.clone(),
                 _ => {
                     state.next_attempt += 1;
                     let attempt = state.next_attempt;
-                    let shared = connect().shared();
+                    let shared = self.spawn_connect(addr, attempt, connect());
                     state.slots.insert(
                         addr.to_owned(),
                         Slot::Connecting {
@@ -56,30 +60,65 @@ impl ConnectionPool {
                             connect: shared.clone(),
                         },
                     );
-                    (attempt, shared)
+                    shared
                 }
             }
         };
-        let outcome = pending_connect.await;
+        pending_connect.await
+    }
+
+    fn spawn_connect(
+        self: &Arc<Self>,
+        addr: &str,
+        attempt: u64,
+        connect: BoxFuture<'static, Result<Connection>>,
+    ) -> SharedConnect {
+        let pool = Arc::downgrade(self);
+        let task = tokio::spawn({
+            let addr = addr.to_owned();
+            async move {
+                let outcome = connect.await;
+                if let Some(pool) = pool.upgrade() {
+                    pool.settle(&addr, attempt, &outcome);
+                }
+                outcome
+            }
+        });
+        let addr = addr.to_owned();
+        async move {
+            // The task only fails if it panicked or its runtime is shutting down.
+            task.await.unwrap_or_else(|error| {
+                Err(RemotingError::ConnectFailed {
+                    addr,
+                    source: Arc::new(io::Error::other(error)),
+                })
+            })
+        }
+        .boxed()
+        .shared()
+    }
+
+    /// Records the outcome of connect `attempt`, unless the slot was taken over meanwhile.
+    fn settle(&self, addr: &str, attempt: u64, outcome: &Result<Connection>) {
         let mut state = self.lock();
         let still_ours =
             matches!(state.slots.get(addr), Some(Slot::Connecting { attempt: a, .. }) if *a == attempt);
-        if still_ours {
-            match &outcome {
-                Ok(connection) => {
-                    state
-                        .slots
-                        .retain(|_, slot| !matches!(slot, Slot::Ready(other) if other.is_closed()));
-                    state
-                        .slots
-                        .insert(addr.to_owned(), Slot::Ready(connection.clone()));
-                }
-                Err(_) => {
-                    state.slots.remove(addr);
-                }
+        if !still_ours {
+            return;
+        }
+        match outcome {
+            Ok(connection) => {
+                state
+                    .slots
+                    .retain(|_, slot| !matches!(slot, Slot::Ready(other) if other.is_closed()));
+                state
+                    .slots
+                    .insert(addr.to_owned(), Slot::Ready(connection.clone()));
+            }
+            Err(_) => {
+                state.slots.remove(addr);
             }
         }
-        outcome
     }
 
     /// Forgets the connection to `addr` and returns it, if it is open.

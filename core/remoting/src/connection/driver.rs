@@ -90,6 +90,7 @@ async fn drive(
     finish: CancellationToken,
 ) {
     let _limit_permit = setup.limit_permit;
+    debug!(peer = %connection.peer_addr(), local = %connection.local_addr(), id = connection.id(), "connection open");
     if let Some(listener) = &setup.listener {
         listener.on_connected(&connection);
     }
