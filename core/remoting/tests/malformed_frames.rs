@@ -1,0 +1,145 @@
+//! Malformed frames sent over a raw socket: each kind closes that connection only, is logged once as a warning
+//! naming the peer, and the server keeps answering its other clients on their existing connections.
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use fulmen_protocol::DEFAULT_MAX_FRAME_LEN;
+use fulmen_remoting::{RemotingClient, RemotingServer, ServerConfig};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+/// A frame with the given header length mark and header bytes, and a correct total length.
+fn frame(mark: u32, header: &[u8]) -> Vec<u8> {
+    let total = (4 + header.len()) as u32;
+    let mut bytes = total.to_be_bytes().to_vec();
+    bytes.extend_from_slice(&mark.to_be_bytes());
+    bytes.extend_from_slice(header);
+    bytes
+}
+
+/// Every kind of malformed input, by name.
+fn malformed_inputs() -> Vec<(&'static str, Vec<u8>)> {
+    let mut header_longer_than_frame = 6u32.to_be_bytes().to_vec();
+    header_longer_than_frame.extend_from_slice(&100u32.to_be_bytes());
+    header_longer_than_frame.extend_from_slice(b"{}");
+    let over_limit = (DEFAULT_MAX_FRAME_LEN as u32).to_be_bytes().to_vec();
+    vec![
+        ("negative total length", vec![0xFF, 0xFF, 0xFF, 0xFF]),
+        ("total length below 4", vec![0, 0, 0, 2, 0, 0]),
+        ("header longer than the frame", header_longer_than_frame),
+        ("invalid JSON header", frame(9, b"{not json")),
+        (
+            "truncated binary header",
+            frame(0x0100_0005, &[0, 10, 0, 1, 0xDF]),
+        ),
+        ("unknown header serialize type", frame(0x0700_0002, b"{}")),
+        ("frame over the 16 MiB limit", over_limit),
+    ]
+}
+
+/// Sends `bytes` on a fresh raw connection and checks the server closes it.
+async fn send_malformed(server: &RemotingServer, name: &str, bytes: &[u8]) -> TcpStream {
+    let mut raw = TcpStream::connect(server.local_addr()).await.unwrap();
+    raw.write_all(bytes).await.unwrap();
+    tokio::time::timeout(REQUEST_TIMEOUT, assert_closed_by_peer(&mut raw))
+        .await
+        .unwrap_or_else(|_| panic!("{name}: the server did not close the connection"));
+    raw
+}
+
+async fn assert_still_served(client: &RemotingClient, server: &RemotingServer, connection_id: u64, id: &str) {
+    let addr = addr_of(server);
+    let response = client
+        .invoke(&addr, echo_request(id), REQUEST_TIMEOUT)
+        .await
+        .unwrap();
+    assert_echo(&response, id);
+    assert_eq!(
+        client.connection(&addr).await.unwrap().id(),
+        connection_id,
+        "the healthy connection was kept"
+    );
+}
+
+#[tokio::test]
+async fn each_malformed_frame_closes_only_its_own_connection() {
+    bounded(async {
+        let (server, _) = test_server(ServerConfig::default()).await;
+        let healthy = test_client();
+        let addr = addr_of(&server);
+        let healthy_id = healthy.connection(&addr).await.unwrap().id();
+        assert_still_served(&healthy, &server, healthy_id, "before").await;
+
+        for (name, bytes) in malformed_inputs() {
+            send_malformed(&server, name, &bytes).await;
+            assert_still_served(&healthy, &server, healthy_id, name).await;
+        }
+        // Garbage after valid traffic on the same connection closes it too.
+        let mut raw = TcpStream::connect(server.local_addr()).await.unwrap();
+        write_command(&mut raw, &echo_request("valid").with_opaque(5))
+            .await
+            .unwrap();
+        let response = read_frame(&mut raw).await.unwrap();
+        assert_eq!(response.opaque, 5);
+        raw.write_all(&frame(9, b"{not json")).await.unwrap();
+        assert_closed_by_peer(&mut raw).await;
+
+        assert_still_served(&healthy, &server, healthy_id, "after").await;
+        healthy.shutdown().await;
+        server.shutdown().await;
+    })
+    .await;
+}
+
+/// An `io::Write` into a shared buffer, to read back what was logged.
+#[derive(Clone, Default)]
+struct CapturedLog(Arc<Mutex<Vec<u8>>>);
+
+impl Write for CapturedLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+// A current-thread runtime keeps every task on this thread, where the capturing subscriber is the default.
+#[tokio::test(flavor = "current_thread")]
+async fn a_malformed_frame_is_logged_once_as_a_warning_naming_the_peer() {
+    let log = CapturedLog::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .with_writer({
+            let log = log.clone();
+            move || log.clone()
+        })
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    bounded(async {
+        let (server, _) = test_server(ServerConfig::default()).await;
+        let raw = send_malformed(&server, "invalid JSON", &frame(9, b"{not json")).await;
+        let peer = raw.local_addr().unwrap().to_string();
+        server.shutdown().await;
+
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|line| line.contains("malformed frame"))
+            .collect();
+        assert_eq!(lines.len(), 1, "{text}");
+        assert!(lines[0].contains("WARN"), "{text}");
+        assert!(lines[0].contains(&peer), "{text}");
+        assert!(lines[0].contains("invalid JSON"), "{text}");
+    })
+    .await;
+}
