@@ -26,8 +26,10 @@ public final class BatchVectors implements VectorSource {
 
     private static Vector batch(String name, int count) {
         return new Vector("batch", name, BatchDescriber.KIND)
-            .description(count + " message(s) of topic TopicTest: tags, keys, WAIT and UNIQ_KEY properties, flags "
-                + "0, 1, 42; record = totalSize, magic 0, bodyCRC 0, flag, body, properties")
+            .description(count + (count == 1 ? " message" : " messages") + " of topic TopicTest with TAGS, KEYS,"
+                + " WAIT and UNIQ_KEY properties, flag" + (count == 1 ? " 0" : "s 0, 1, 42 and a non-ASCII body")
+                + "; each record = totalSize, magic 0, bodyCRC 0, flag, body length + body, properties length +"
+                + " properties")
             .javaSource("org.apache.rocketmq.common.message.MessageBatch#generateFromList(...)#encode()"
                 + " (MessageDecoder#encodeMessages)")
             .bytes(producerBatch(count).encode());

@@ -1,7 +1,9 @@
 package fulmen.interop;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.rocketmq.common.compression.CompressionType;
 import org.apache.rocketmq.common.compression.CompressorFactory;
 
@@ -11,6 +13,14 @@ import org.apache.rocketmq.common.compression.CompressorFactory;
  */
 public final class CompressionVectors implements VectorSource {
     private static final int DEFAULT_LEVEL = 5;
+    private static final Map<CompressionType, String> FORMATS = new EnumMap<>(CompressionType.class);
+
+    static {
+        FORMATS.put(CompressionType.ZLIB, "ZLIB: a zlib (RFC 1950) stream from java.util.zip.Deflater");
+        FORMATS.put(CompressionType.LZ4, "LZ4: an LZ4 frame from lz4-java's LZ4FrameOutputStream (the level is"
+            + " ignored)");
+        FORMATS.put(CompressionType.ZSTD, "ZSTD: a zstd frame from zstd-jni's ZstdOutputStream");
+    }
 
     @Override
     public List<Vector> vectors() throws Exception {
@@ -19,9 +29,8 @@ public final class CompressionVectors implements VectorSource {
             CompressionType.ZSTD}) {
             byte[] compressed = CompressorFactory.getCompressor(type).compress(sampleInput(), DEFAULT_LEVEL);
             vectors.add(new Vector("compression", type.name().toLowerCase(), CompressionDescriber.KIND)
-                .description(type + " at level 5 (ZLIB: zlib/RFC 1950 stream from java.util.zip.Deflater; LZ4: LZ4"
-                    + " frame from LZ4FrameOutputStream, level ignored; ZSTD: zstd frame from zstd-jni);"
-                    + " sysFlag compression bits 0x" + Integer.toHexString(type.getCompressionFlag()))
+                .description(FORMATS.get(type) + " of the 1000-byte sample input at the producer's default level 5;"
+                    + " message sysFlag compression bits 0x" + Integer.toHexString(type.getCompressionFlag()))
                 .compressionType(type.name())
                 .javaSource("CompressorFactory.getCompressor(CompressionType." + type + ").compress(input, 5)")
                 .bytes(compressed)
