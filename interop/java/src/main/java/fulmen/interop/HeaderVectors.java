@@ -80,11 +80,10 @@ public final class HeaderVectors implements VectorSource {
     private static Vector pull(String name, boolean commitOffset, boolean suspend, boolean subscription,
         boolean litePull, String description) {
         int sysFlag = PullSysFlag.buildSysFlag(commitOffset, suspend, subscription, false, litePull);
-        Vector vector = header(name, "PULL_MESSAGE (11) header, sysFlag 0x" + Integer.toHexString(sysFlag)
+        return header(name, "PULL_MESSAGE (11) header, sysFlag 0x" + Integer.toHexString(sysFlag)
             + " = PullSysFlag.buildSysFlag(commitOffset=" + commitOffset + ", suspend=" + suspend + ", subscription="
             + subscription + ", classFilter=false, litePull=" + litePull + "): " + description,
             Fixtures.pullHeader(sysFlag, subscription ? "TagA || TagB" : null));
-        return vector;
     }
 
     private static SendMessageResponseHeader sendResponse() {

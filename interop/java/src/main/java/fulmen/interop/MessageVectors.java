@@ -3,6 +3,7 @@ package fulmen.interop;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.compression.CompressionType;
@@ -116,10 +117,10 @@ public final class MessageVectors implements VectorSource {
         client.setBody(CompressorFactory.getCompressor(type).compress(body, 5));
         MessageExtBrokerInner inner = MessageFixtures.received(client, 1, 42);
         inner.setSysFlag(MessageSysFlag.COMPRESSED_FLAG | type.getCompressionFlag());
-        Vector vector = unit(name, type + "-compressed body (CompressorFactory, level 5, as"
-            + " DefaultMQProducerImpl.tryToCompressMessage does): sysFlag 0x"
-            + Integer.toHexString(inner.getSysFlag()) + ", bodyHex is the stored compressed body", inner, 24576L, false);
-        return vector;
+        return unit(name, type + "-compressed body (CompressorFactory, level 5, the flags"
+            + " DefaultMQProducerImpl.tryToCompressMessage sets; the producer only compresses bodies of 4 KiB or more,"
+            + " the 1000-byte sample keeps the vector short): sysFlag 0x" + Integer.toHexString(inner.getSysFlag())
+            + ", bodyHex is the stored compressed body", inner, 24576L, false);
     }
 
     private static MessageExtBrokerInner longTopic() {
@@ -165,7 +166,7 @@ public final class MessageVectors implements VectorSource {
 
     private static MessageExtBrokerInner emptyProperties() {
         MessageExtBrokerInner inner = MessageFixtures.basic(Fixtures.UNIQ_KEY, 0, 0);
-        MessageAccessor.setProperties(inner, new java.util.HashMap<>());
+        MessageAccessor.setProperties(inner, new HashMap<>());
         return inner;
     }
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -60,8 +61,8 @@ public final class VerifyVectors {
 
     /** Problems (failures) and notes found in one file. */
     private static final class Result {
-        final List<String> problems = new java.util.ArrayList<>();
-        final List<String> notes = new java.util.ArrayList<>();
+        final List<String> problems = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
     }
 
     @SuppressWarnings("unchecked")
