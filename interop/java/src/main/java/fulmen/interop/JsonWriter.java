@@ -3,6 +3,7 @@ package fulmen.interop;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -124,7 +125,7 @@ public final class JsonWriter {
                     break;
                 default:
                     if (c < 0x20 || c == 0x7F || c == 0x2028 || c == 0x2029 || isLoneSurrogate(s, i)) {
-                        out.append(String.format("\\u%04X", (int) c));
+                        out.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
                     } else {
                         out.append(c);
                     }
