@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds this Maven project when its sources changed, then runs one of its main classes:
+#   run-java.sh <main class> [args...]
+# Needs Java 17+ and Maven 3.8+; the first build downloads the RocketMQ 5.3.3 artifacts from Maven Central,
+# later builds work offline. Used by generate-vectors.sh and verify-vectors.sh.
+set -euo pipefail
+
+project="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+target="$project/target"
+classpath_file="$target/classpath.txt"
+stamp="$target/.built"
+
+for tool in java mvn; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "run-java.sh: '$tool' not found on PATH" >&2; exit 127; }
+done
+
+stale=1
+if [[ -f "$stamp" && -f "$classpath_file" ]]; then
+    if [[ -z "$(find "$project/pom.xml" "$project/src" -newer "$stamp" -print -quit)" ]]; then
+        stale=0
+    fi
+fi
+if [[ "$stale" == 1 ]]; then
+    mkdir -p "$target"
+    log="$target/build.log"
+    if ! mvn -q -B -Dstyle.color=never -f "$project/pom.xml" compile dependency:build-classpath \
+        -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "run-java.sh: Maven build failed (log: $log)" >&2
+        exit 1
+    fi
+    touch "$stamp"
+fi
+
+main="$1"
+shift
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -cp "$target/classes:$(cat "$classpath_file")" "$main" "$@"
