@@ -118,7 +118,10 @@ impl serde::de::Visitor<'_> for LenientStringVisitor {
 pub(super) fn decode(header: &[u8]) -> Result<RemotingCommand> {
     // serde would also read a struct from a JSON array; a header is always an object.
     if header.trim_ascii_start().first() != Some(&b'{') {
-        return Err(ProtocolError::json("command header", "the header is not a JSON object"));
+        return Err(ProtocolError::json(
+            "command header",
+            "the header is not a JSON object",
+        ));
     }
     let parsed: JsonHeader =
         serde_json::from_slice(header).map_err(|e| ProtocolError::json("command header", e))?;

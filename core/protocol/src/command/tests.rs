@@ -125,7 +125,11 @@ fn malformed_frames_are_errors_not_panics() {
             .is_err()
     );
     // a JSON header that is not an object
-    assert!(decoder.decode(&mut BytesMut::from(&[0, 0, 0, 6, 0, 0, 0, 2, b'[', b']'][..])).is_err());
+    assert!(
+        decoder
+            .decode(&mut BytesMut::from(&[0, 0, 0, 6, 0, 0, 0, 2, b'[', b']'][..]))
+            .is_err()
+    );
     // truncated binary header
     assert!(
         decoder
