@@ -73,27 +73,17 @@ pub enum ProtocolError {
 impl ProtocolError {
     /// A malformed-structure error.
     pub fn invalid(what: &'static str, reason: impl Into<String>) -> Self {
-        ProtocolError::Invalid {
-            what,
-            reason: reason.into(),
-        }
+        ProtocolError::Invalid { what, reason: reason.into() }
     }
 
     /// A JSON error.
     pub fn json(what: &'static str, reason: impl std::fmt::Display) -> Self {
-        ProtocolError::Json {
-            what,
-            reason: reason.to_string(),
-        }
+        ProtocolError::Json { what, reason: reason.to_string() }
     }
 
     /// An input-too-short error while reading `what`.
     pub fn unexpected_end(what: &'static str, needed: usize, available: usize) -> Self {
-        ProtocolError::UnexpectedEnd {
-            what,
-            needed,
-            available,
-        }
+        ProtocolError::UnexpectedEnd { what, needed, available }
     }
 }
 

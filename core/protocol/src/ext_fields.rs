@@ -62,18 +62,12 @@ pub trait HeaderField: Sized {
 }
 
 fn parse_field<T: ExtValue>(text: &str, header: &'static str, key: &'static str) -> Result<T> {
-    T::parse_ext(text).ok_or_else(|| ProtocolError::InvalidField {
-        header,
-        field: key,
-        value: text.to_owned(),
-    })
+    T::parse_ext(text).ok_or_else(|| ProtocolError::InvalidField { header, field: key, value: text.to_owned() })
 }
 
 impl<T: ExtValue> HeaderField for T {
     fn read(fields: &ExtFields, header: &'static str, key: &'static str) -> Result<Self> {
-        let text = fields
-            .get(key)
-            .ok_or(ProtocolError::MissingField { header, field: key })?;
+        let text = fields.get(key).ok_or(ProtocolError::MissingField { header, field: key })?;
         parse_field(text, header, key)
     }
     fn write(&self, key: &'static str, fields: &mut ExtFields) {
@@ -83,10 +77,7 @@ impl<T: ExtValue> HeaderField for T {
 
 impl<T: ExtValue> HeaderField for Option<T> {
     fn read(fields: &ExtFields, header: &'static str, key: &'static str) -> Result<Self> {
-        fields
-            .get(key)
-            .map(|text| parse_field(text, header, key))
-            .transpose()
+        fields.get(key).map(|text| parse_field(text, header, key)).transpose()
     }
     fn write(&self, key: &'static str, fields: &mut ExtFields) {
         if let Some(value) = self {
@@ -168,12 +159,7 @@ mod tests {
 
     #[test]
     fn round_trips_and_skips_absent_optionals() {
-        let header = SampleHeader {
-            group: "G".into(),
-            queue_id: 3,
-            offset: None,
-            flag: true,
-        };
+        let header = SampleHeader { group: "G".into(), queue_id: 3, offset: None, flag: true };
         let fields = header.to_ext_fields();
         assert_eq!(fields.get("queueId").map(String::as_str), Some("3"));
         assert!(!fields.contains_key("queueOffset"));
@@ -192,11 +178,7 @@ mod tests {
         fields.insert("queueId".into(), "x1".into());
         assert_eq!(
             SampleHeader::read_from(&fields).unwrap_err(),
-            ProtocolError::InvalidField {
-                header: "SampleHeader",
-                field: "queueId",
-                value: "x1".into()
-            }
+            ProtocolError::InvalidField { header: "SampleHeader", field: "queueId", value: "x1".into() }
         );
         fields.insert("queueId".into(), "-1".into());
         let parsed = SampleHeader::read_from(&fields).unwrap();

@@ -22,9 +22,7 @@ pub struct FrameDecoder {
 
 impl Default for FrameDecoder {
     fn default() -> Self {
-        FrameDecoder {
-            max_frame_len: DEFAULT_MAX_FRAME_LEN,
-        }
+        FrameDecoder { max_frame_len: DEFAULT_MAX_FRAME_LEN }
     }
 }
 
@@ -64,10 +62,7 @@ impl FrameDecoder {
             .filter(|len| *len >= MIN_TOTAL_LEN)
             .ok_or_else(|| ProtocolError::invalid("frame", format!("total length {declared} is below 4")))?;
         if total_len.saturating_add(4) > self.max_frame_len {
-            return Err(ProtocolError::FrameTooLarge {
-                length: total_len + 4,
-                max: self.max_frame_len,
-            });
+            return Err(ProtocolError::FrameTooLarge { length: total_len + 4, max: self.max_frame_len });
         }
         Ok(Some(total_len))
     }

@@ -35,8 +35,8 @@ impl LanguageCode {
     pub const NODE_JS: LanguageCode = LanguageCode(13);
 
     const NAMES: [&'static str; 14] = [
-        "JAVA", "CPP", "DOTNET", "PYTHON", "DELPHI", "ERLANG", "RUBY", "OTHER", "HTTP", "GO", "PHP", "OMS",
-        "RUST", "NODE_JS",
+        "JAVA", "CPP", "DOTNET", "PYTHON", "DELPHI", "ERLANG", "RUBY", "OTHER", "HTTP", "GO", "PHP", "OMS", "RUST",
+        "NODE_JS",
     ];
 
     /// The Java enum name, as JSON headers carry it; `None` for an unknown byte.

@@ -70,8 +70,7 @@ impl<'a> Reader<'a> {
     /// Reads `n` bytes that must be UTF-8.
     pub(crate) fn utf8(&mut self, n: usize, field: &str) -> Result<&'a str> {
         let raw = self.bytes(n)?;
-        std::str::from_utf8(raw)
-            .map_err(|e| ProtocolError::invalid(self.what, format!("{field} is not UTF-8: {e}")))
+        std::str::from_utf8(raw).map_err(|e| ProtocolError::invalid(self.what, format!("{field} is not UTF-8: {e}")))
     }
 }
 
@@ -86,11 +85,7 @@ mod tests {
         assert_eq!(r.remaining(), 1);
         assert_eq!(
             r.i16().unwrap_err(),
-            ProtocolError::UnexpectedEnd {
-                what: "test",
-                needed: 2,
-                available: 1
-            }
+            ProtocolError::UnexpectedEnd { what: "test", needed: 2, available: 1 }
         );
         assert_eq!(r.u8().unwrap(), 0xFF);
     }
@@ -98,9 +93,6 @@ mod tests {
     #[test]
     fn negative_lengths_are_errors() {
         let mut r = Reader::new(&[0xFF, 0xFF, 0xFF, 0xFF], "test");
-        assert!(matches!(
-            r.len_i32("body length"),
-            Err(ProtocolError::Invalid { .. })
-        ));
+        assert!(matches!(r.len_i32("body length"), Err(ProtocolError::Invalid { .. })));
     }
 }

@@ -121,6 +121,7 @@ pub struct SubscriptionData {
     /// Java `String#hashCode` of each tag.
     pub code_set: IndexSet<i32>,
     /// When the subscription was built (ms); Java stamps the current time, this type defaults to 0.
+    #[serde(deserialize_with = "super::java_long::deserialize")]
     pub sub_version: i64,
     /// The expression language.
     pub expression_type: ExpressionType,

@@ -9,6 +9,7 @@ mod cluster;
 mod connection;
 mod heartbeat;
 mod java_enum;
+mod java_long;
 mod json_body;
 mod language_name;
 mod lock;

@@ -63,10 +63,13 @@ impl TopicConfigSerializeWrapper {
 #[serde(rename_all = "camelCase", default)]
 pub struct DataVersion {
     /// Incremented on every change.
+    #[serde(deserialize_with = "super::java_long::deserialize")]
     pub counter: i64,
     /// Controller-mode state version.
+    #[serde(deserialize_with = "super::java_long::deserialize")]
     pub state_version: i64,
     /// Milliseconds since the epoch of the last change.
+    #[serde(deserialize_with = "super::java_long::deserialize")]
     pub timestamp: i64,
 }
 

@@ -4,6 +4,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::java_long::JavaLong;
 use super::{JsonBody, MessageQueue};
 
 /// Offsets by queue.
@@ -22,14 +23,17 @@ impl JsonBody for ResetOffsetBody {}
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum OffsetTableForm {
-    Map(IndexMap<MessageQueue, i64>),
-    Pairs(Vec<(MessageQueue, i64)>),
+    Map(IndexMap<MessageQueue, JavaLong>),
+    Pairs(Vec<(MessageQueue, JavaLong)>),
 }
 
 fn map_or_pairs<'de, D: Deserializer<'de>>(deserializer: D) -> Result<IndexMap<MessageQueue, i64>, D::Error> {
     Ok(match OffsetTableForm::deserialize(deserializer)? {
-        OffsetTableForm::Map(map) => map,
-        OffsetTableForm::Pairs(pairs) => pairs.into_iter().collect(),
+        OffsetTableForm::Map(map) => map.into_iter().map(|(queue, offset)| (queue, offset.0)).collect(),
+        OffsetTableForm::Pairs(pairs) => pairs
+            .into_iter()
+            .map(|(queue, offset)| (queue, offset.0))
+            .collect(),
     })
 }
 

@@ -145,6 +145,73 @@ mod tests {
         assert_eq!(sample().broker_datas[0].master_addr(), Some("172.17.0.2:10911"));
     }
 
+    /// Printed by fastjson 1.2.83 for a Java `TopicRouteData` built with `HashMap`s, encoded as the 5.3.3 name
+    /// server encodes for new clients.
+    #[test]
+    fn standard_form_sorts_maps_and_escapes_like_java() {
+        let java = concat!(
+            r#"{"brokerDatas":[{"brokerAddrs":{"0":"10.0.0.1:10911","1":"10.0.0.2:10911","10":"10.0.0.3:10911"},"#,
+            r#""brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false},{"brokerAddrs":"#,
+            r#"{"0":"10.0.0.4:10911"},"brokerName":"broker-b","cluster":"DefaultCluster","enableActingMaster":true,"#,
+            r#""zoneName":"zone-\u00E9\/1"}],"filterServerTable":{"10.0.0.1:10911":["f1:1","f2:2"],"10.0.0.4:10911":[]},"#,
+            r#""orderTopicConf":"broker-a:4;broker-b:4","queueDatas":[{"brokerName":"broker-a","perm":6,"#,
+            r#""readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4},{"brokerName":"broker-b","perm":7,"#,
+            r#""readQueueNums":8,"topicSysFlag":3,"writeQueueNums":8}]}"#
+        );
+        let route = TopicRouteData {
+            order_topic_conf: Some("broker-a:4;broker-b:4".into()),
+            queue_datas: vec![
+                QueueData {
+                    broker_name: "broker-a".into(),
+                    read_queue_nums: 4,
+                    write_queue_nums: 4,
+                    perm: 6,
+                    topic_sys_flag: 0,
+                },
+                QueueData {
+                    broker_name: "broker-b".into(),
+                    read_queue_nums: 8,
+                    write_queue_nums: 8,
+                    perm: 7,
+                    topic_sys_flag: 3,
+                },
+            ],
+            broker_datas: vec![
+                BrokerData {
+                    cluster: "DefaultCluster".into(),
+                    broker_name: "broker-a".into(),
+                    broker_addrs: BTreeMap::from([
+                        (0, "10.0.0.1:10911".into()),
+                        (1, "10.0.0.2:10911".into()),
+                        (10, "10.0.0.3:10911".into()),
+                    ]),
+                    ..BrokerData::default()
+                },
+                BrokerData {
+                    cluster: "DefaultCluster".into(),
+                    broker_name: "broker-b".into(),
+                    broker_addrs: BTreeMap::from([(0, "10.0.0.4:10911".into())]),
+                    zone_name: Some("zone-é/1".into()),
+                    enable_acting_master: true,
+                },
+            ],
+            // Inserted unsorted: the standard form sorts map keys (MapSortField).
+            filter_server_table: IndexMap::from([
+                ("10.0.0.4:10911".to_owned(), vec![]),
+                (
+                    "10.0.0.1:10911".to_owned(),
+                    vec!["f1:1".to_owned(), "f2:2".to_owned()],
+                ),
+            ]),
+            topic_queue_mapping_by_broker: None,
+        };
+        assert_eq!(
+            String::from_utf8(route.encode_for(Version::V5_3_3, false).unwrap()).unwrap(),
+            java
+        );
+        assert_eq!(TopicRouteData::decode(java.as_bytes()).unwrap(), route);
+    }
+
     #[test]
     fn reads_the_pre_4_9_topic_syn_flag_and_keeps_static_topic_mappings() {
         let text = r#"{"queueDatas":[{"brokerName":"b","topicSynFlag":3}],"orderTopicConf":"b:4",

@@ -33,12 +33,16 @@ impl ConsumeStats {
 #[serde(rename_all = "camelCase", default)]
 pub struct OffsetWrapper {
     /// The queue's max offset on the broker.
+    #[serde(deserialize_with = "super::java_long::deserialize")]
     pub broker_offset: i64,
     /// The group's committed offset.
+    #[serde(deserialize_with = "super::java_long::deserialize")]
     pub consumer_offset: i64,
     /// The group's pull offset (5.x pop / lite pull).
+    #[serde(deserialize_with = "super::java_long::deserialize")]
     pub pull_offset: i64,
     /// Store timestamp of the last consumed message (ms).
+    #[serde(deserialize_with = "super::java_long::deserialize")]
     pub last_timestamp: i64,
 }
 
@@ -59,10 +63,13 @@ impl JsonBody for TopicStatsTable {}
 #[serde(rename_all = "camelCase", default)]
 pub struct TopicOffset {
     /// The smallest offset still stored.
+    #[serde(deserialize_with = "super::java_long::deserialize")]
     pub min_offset: i64,
     /// The next offset to be written.
+    #[serde(deserialize_with = "super::java_long::deserialize")]
     pub max_offset: i64,
     /// Store timestamp of the last message (ms).
+    #[serde(deserialize_with = "super::java_long::deserialize")]
     pub last_update_timestamp: i64,
 }
 
@@ -119,6 +126,60 @@ mod tests {
             "{text}"
         );
         assert_eq!(ConsumeStats::decode(&quoted).unwrap(), sample());
+    }
+
+    /// Printed by fastjson 1.2.83 for a Java `ConsumeStats` (HashMap offset table) encoded browser-compatible:
+    /// keys sorted by `MessageQueue#compareTo`, the long beyond 2^53-1 quoted.
+    #[test]
+    fn browser_compatible_form_matches_java() {
+        let java = concat!(
+            r#"{"consumeTps":12.5,"offsetTable":{"{\"brokerName\":\"broker-z\",\"queueId\":5,\"topic\":\"A\"}":"#,
+            r#"{"brokerOffset":"1152921504606846976","consumerOffset":0,"lastTimestamp":-1,"pullOffset":0},"#,
+            r#""{\"brokerName\":\"broker-a\",\"queueId\":0,\"topic\":\"T\"}":{"brokerOffset":3,"consumerOffset":3,"#,
+            r#""lastTimestamp":0,"pullOffset":3},"{\"brokerName\":\"broker-b\",\"queueId\":1,\"topic\":\"T\"}":"#,
+            r#"{"brokerOffset":10,"consumerOffset":7,"lastTimestamp":1700000000000,"pullOffset":8}}}"#
+        );
+        let mut stats = ConsumeStats {
+            consume_tps: 12.5,
+            ..ConsumeStats::default()
+        };
+        stats.offset_table.insert(
+            MessageQueue::new("T", "broker-b", 1),
+            OffsetWrapper {
+                broker_offset: 10,
+                consumer_offset: 7,
+                pull_offset: 8,
+                last_timestamp: 1_700_000_000_000,
+            },
+        );
+        stats.offset_table.insert(
+            MessageQueue::new("T", "broker-a", 0),
+            OffsetWrapper {
+                broker_offset: 3,
+                consumer_offset: 3,
+                pull_offset: 3,
+                last_timestamp: 0,
+            },
+        );
+        stats.offset_table.insert(
+            MessageQueue::new("A", "broker-z", 5),
+            OffsetWrapper {
+                broker_offset: 1 << 60,
+                consumer_offset: 0,
+                pull_offset: 0,
+                last_timestamp: -1,
+            },
+        );
+        assert_eq!(
+            String::from_utf8(stats.encode_with(JsonStyle::BrowserCompatible).unwrap()).unwrap(),
+            java
+        );
+        let decoded = ConsumeStats::decode(java.as_bytes()).unwrap();
+        assert_eq!(
+            decoded.offset_table[&MessageQueue::new("A", "broker-z", 5)].broker_offset,
+            1 << 60
+        );
+        assert_eq!(decoded.offset_table.len(), 3);
     }
 
     #[test]

@@ -27,9 +27,8 @@ pub(super) fn encode(command: &RemotingCommand, dst: &mut BytesMut) -> Result<()
     let map_len: usize = fields.clone().map(|(k, v)| 2 + k.len() + 4 + v.len()).sum();
     dst.put_i32(len_i32(map_len, "ext fields")?);
     for (key, value) in fields {
-        let key_len = i16::try_from(key.len()).map_err(|_| {
-            ProtocolError::invalid("command header", format!("ext key of {} bytes", key.len()))
-        })?;
+        let key_len = i16::try_from(key.len())
+            .map_err(|_| ProtocolError::invalid("command header", format!("ext key of {} bytes", key.len())))?;
         dst.put_i16(key_len);
         dst.put_slice(key.as_bytes());
         dst.put_i32(len_i32(value.len(), "ext value")?);

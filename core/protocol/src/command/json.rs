@@ -71,8 +71,7 @@ struct JsonHeader {
 }
 
 pub(super) fn decode(header: &[u8]) -> Result<RemotingCommand> {
-    let parsed: JsonHeader =
-        serde_json::from_slice(header).map_err(|e| ProtocolError::json("command header", e))?;
+    let parsed: JsonHeader = serde_json::from_slice(header).map_err(|e| ProtocolError::json("command header", e))?;
     let ext_fields = parsed.ext_fields.map(|fields| {
         fields
             .into_iter()
@@ -85,10 +84,7 @@ pub(super) fn decode(header: &[u8]) -> Result<RemotingCommand> {
     });
     Ok(RemotingCommand {
         code: parsed.code,
-        language: parsed
-            .language
-            .as_deref()
-            .map_or(LanguageCode::OTHER, LanguageCode::from_name),
+        language: parsed.language.as_deref().map_or(LanguageCode::OTHER, LanguageCode::from_name),
         version: parsed.version,
         opaque: parsed.opaque,
         flag: parsed.flag,

@@ -47,10 +47,7 @@ impl SerializeType {
         match code {
             0 => Ok(SerializeType::Json),
             1 => Ok(SerializeType::RocketMq),
-            other => Err(ProtocolError::invalid(
-                "frame",
-                format!("unknown header serialize type {other}"),
-            )),
+            other => Err(ProtocolError::invalid("frame", format!("unknown header serialize type {other}"))),
         }
     }
 }
@@ -96,20 +93,12 @@ impl RemotingCommand {
 
     /// A response with the given code and remark; set its opaque from the request (see [`Self::response_to`]).
     pub fn response(code: ResponseCode, remark: Option<String>) -> Self {
-        RemotingCommand {
-            code: code.0,
-            flag: FLAG_RESPONSE,
-            remark,
-            ..RemotingCommand::request(RequestCode(0))
-        }
+        RemotingCommand { code: code.0, flag: FLAG_RESPONSE, remark, ..RemotingCommand::request(RequestCode(0)) }
     }
 
     /// A response to `request`: same opaque, the response flag set, no header and no body.
     pub fn response_to(request: &RemotingCommand, code: ResponseCode, remark: Option<String>) -> Self {
-        RemotingCommand {
-            opaque: request.opaque,
-            ..RemotingCommand::response(code, remark)
-        }
+        RemotingCommand { opaque: request.opaque, ..RemotingCommand::response(code, remark) }
     }
 
     /// Replaces the custom header with `header`.
@@ -175,9 +164,7 @@ impl RemotingCommand {
 
     /// Sets one `extFields` value, creating the map if needed.
     pub fn set_ext_field(&mut self, key: impl Into<String>, value: impl Into<String>) {
-        self.ext_fields
-            .get_or_insert_with(ExtFields::new)
-            .insert(key.into(), value.into());
+        self.ext_fields.get_or_insert_with(ExtFields::new).insert(key.into(), value.into());
     }
 
     /// Decodes the custom header as `H`, naming any missing or invalid required field in the error.
@@ -205,10 +192,7 @@ impl RemotingCommand {
         let header_len = dst.len() - header_start;
         if header_len > MAX_HEADER_LEN {
             dst.truncate(start);
-            return Err(ProtocolError::invalid(
-                "command",
-                format!("header of {header_len} bytes is over 16 MiB"),
-            ));
+            return Err(ProtocolError::invalid("command", format!("header of {header_len} bytes is over 16 MiB")));
         }
         dst.extend_from_slice(&self.body);
         let total = dst.len() - start - 4;
@@ -230,11 +214,7 @@ impl RemotingCommand {
     /// Decodes a frame's content: everything after the 4-byte total length.
     pub fn decode(mut frame: Bytes) -> Result<Self> {
         if frame.len() < 4 {
-            return Err(ProtocolError::unexpected_end(
-                "frame header length",
-                4,
-                frame.len(),
-            ));
+            return Err(ProtocolError::unexpected_end("frame header length", 4, frame.len()));
         }
         let mark = u32::from_be_bytes([frame[0], frame[1], frame[2], frame[3]]);
         let serialize_type = SerializeType::from_code((mark >> 24) as u8)?;
@@ -242,10 +222,7 @@ impl RemotingCommand {
         if header_len > frame.len() - 4 {
             return Err(ProtocolError::invalid(
                 "frame",
-                format!(
-                    "header length {header_len} exceeds the {} bytes that follow it",
-                    frame.len() - 4
-                ),
+                format!("header length {header_len} exceeds the {} bytes that follow it", frame.len() - 4),
             ));
         }
         let header = frame.split_to(4 + header_len);
@@ -261,9 +238,7 @@ impl RemotingCommand {
     fn effective_serialize_type(&self) -> SerializeType {
         let fits_16_bits = |v: i32| i16::try_from(v).is_ok();
         match self.serialize_type {
-            SerializeType::RocketMq if fits_16_bits(self.code) && fits_16_bits(self.version) => {
-                SerializeType::RocketMq
-            }
+            SerializeType::RocketMq if fits_16_bits(self.code) && fits_16_bits(self.version) => SerializeType::RocketMq,
             _ => SerializeType::Json,
         }
     }

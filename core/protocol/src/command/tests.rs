@@ -88,48 +88,20 @@ fn json_decoding_tolerates_go_style_and_unknown_keys() {
 fn malformed_frames_are_errors_not_panics() {
     let decoder = FrameDecoder::default();
     // total length below 4
-    assert!(
-        decoder
-            .decode(&mut BytesMut::from(&[0, 0, 0, 2, 0, 0][..]))
-            .is_err()
-    );
+    assert!(decoder.decode(&mut BytesMut::from(&[0, 0, 0, 2, 0, 0][..])).is_err());
     // negative total length
     assert!(decoder.decode(&mut BytesMut::from(&[0xFF, 0, 0, 0][..])).is_err());
     // over the limit, refused before the body arrives
-    let err = FrameDecoder::new(1024)
-        .decode(&mut BytesMut::from(&[0, 0, 4, 0][..]))
-        .unwrap_err();
-    assert!(matches!(
-        err,
-        ProtocolError::FrameTooLarge {
-            length: 1028,
-            max: 1024
-        }
-    ));
+    let err = FrameDecoder::new(1024).decode(&mut BytesMut::from(&[0, 0, 4, 0][..])).unwrap_err();
+    assert!(matches!(err, ProtocolError::FrameTooLarge { length: 1028, max: 1024 }));
     // header longer than the frame
-    assert!(
-        decoder
-            .decode(&mut BytesMut::from(&[0, 0, 0, 6, 0, 0, 0, 9, b'{', b'}'][..]))
-            .is_err()
-    );
+    assert!(decoder.decode(&mut BytesMut::from(&[0, 0, 0, 6, 0, 0, 0, 9, b'{', b'}'][..])).is_err());
     // unknown serialize type
-    assert!(
-        decoder
-            .decode(&mut BytesMut::from(&[0, 0, 0, 6, 7, 0, 0, 2, b'{', b'}'][..]))
-            .is_err()
-    );
+    assert!(decoder.decode(&mut BytesMut::from(&[0, 0, 0, 6, 7, 0, 0, 2, b'{', b'}'][..])).is_err());
     // invalid JSON
-    assert!(
-        decoder
-            .decode(&mut BytesMut::from(&[0, 0, 0, 6, 0, 0, 0, 2, b'{', b'x'][..]))
-            .is_err()
-    );
+    assert!(decoder.decode(&mut BytesMut::from(&[0, 0, 0, 6, 0, 0, 0, 2, b'{', b'x'][..])).is_err());
     // truncated binary header
-    assert!(
-        decoder
-            .decode(&mut BytesMut::from(&[0, 0, 0, 7, 1, 0, 0, 3, 0, 1, 0][..]))
-            .is_err()
-    );
+    assert!(decoder.decode(&mut BytesMut::from(&[0, 0, 0, 7, 1, 0, 0, 3, 0, 1, 0][..])).is_err());
 }
 
 #[test]
