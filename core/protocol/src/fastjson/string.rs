@@ -60,14 +60,8 @@ mod tests {
 
     #[test]
     fn matches_fastjson_default_escaping() {
-        assert_eq!(
-            escaped("a\u{1}b\u{2}", JsonStyle::Fastjson),
-            r#""a\u0001b\u0002""#
-        );
-        assert_eq!(
-            escaped("\u{b}\u{1f}\u{7f}", JsonStyle::Fastjson),
-            r#""\u000B\u001F\u007F""#
-        );
+        assert_eq!(escaped("a\u{1}b\u{2}", JsonStyle::Fastjson), r#""a\u0001b\u0002""#);
+        assert_eq!(escaped("\u{b}\u{1f}\u{7f}", JsonStyle::Fastjson), r#""\u000B\u001F\u007F""#);
         assert_eq!(escaped("\"\\\n\t/", JsonStyle::Fastjson), r#""\"\\\n\t/""#);
         assert_eq!(escaped("é中\u{2028}", JsonStyle::Fastjson), "\"é中\\u2028\"");
     }
@@ -75,9 +69,6 @@ mod tests {
     #[test]
     fn matches_fastjson_browser_compatible_escaping() {
         assert_eq!(escaped("a/b", JsonStyle::BrowserCompatible), r#""a\/b""#);
-        assert_eq!(
-            escaped("é中😀", JsonStyle::BrowserCompatible),
-            r#""\u00E9\u4E2D\uD83D\uDE00""#
-        );
+        assert_eq!(escaped("é中😀", JsonStyle::BrowserCompatible), r#""\u00E9\u4E2D\uD83D\uDE00""#);
     }
 }
