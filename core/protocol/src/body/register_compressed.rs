@@ -13,6 +13,7 @@ use flate2::read::ZlibDecoder;
 use flate2::write::ZlibEncoder;
 use indexmap::IndexMap;
 
+use super::JsonBody;
 use super::register::{
     DataVersion, RegisterBrokerBody, TopicConfig, TopicConfigSerializeWrapper, TopicFilterType,
 };
@@ -20,10 +21,9 @@ use crate::error::{ProtocolError, Result};
 use crate::fastjson::{self, JsonStyle};
 use crate::version::Version;
 
-use super::JsonBody;
-
-/// The most decompressed bytes a compressed body may expand to; a larger body is refused as a zlib bomb.
-pub(crate) const MAX_DECOMPRESSED_LEN: usize = 64 * 1024 * 1024;
+/// The most decompressed bytes (length prefixes included) a compressed body may expand to; a larger body is
+/// refused as a zlib bomb. A broker with 100 000 topics needs about 7 MiB.
+pub(crate) const MAX_DECOMPRESSED_LEN: usize = 32 * 1024 * 1024;
 
 const TEXT_WHAT: &str = "TopicConfig text";
 
@@ -171,11 +171,22 @@ struct PartReader<R: Read> {
 
 impl<R: Read> PartReader<R> {
     fn int(&mut self) -> Result<i32> {
+        self.spend(4)?;
         let mut bytes = [0u8; 4];
         self.inner
             .read_exact(&mut bytes)
             .map_err(|e| compression_error("decompress", e))?;
         Ok(i32::from_be_bytes(bytes))
+    }
+
+    fn spend(&mut self, len: usize) -> Result<()> {
+        self.budget = self.budget.checked_sub(len).ok_or_else(|| {
+            ProtocolError::invalid(
+                "compressed REGISTER_BROKER body",
+                format!("decompresses to more than {MAX_DECOMPRESSED_LEN} bytes"),
+            )
+        })?;
+        Ok(())
     }
 
     fn count(&mut self) -> Result<usize> {
@@ -190,13 +201,7 @@ impl<R: Read> PartReader<R> {
 
     fn part(&mut self) -> Result<Vec<u8>> {
         let len = self.count()?;
-        if len > self.budget {
-            return Err(ProtocolError::invalid(
-                "compressed REGISTER_BROKER body",
-                format!("decompresses to more than {MAX_DECOMPRESSED_LEN} bytes"),
-            ));
-        }
-        self.budget -= len;
+        self.spend(len)?;
         let mut bytes = Vec::new();
         let limit = u64::try_from(len).unwrap_or(u64::MAX);
         (&mut self.inner)

@@ -11,7 +11,9 @@
 //!   applies to them;
 //! * `$ref` objects, unknown fields and every other value pass through unchanged.
 //!
-//! The reader works on bytes, never panics and refuses nesting deeper than [`MAX_DEPTH`].
+//! The reader works on bytes, never panics and refuses nesting deeper than [`MAX_DEPTH`]. Because a key's text
+//! is escaped again at every level of keys within keys, that nesting is limited to [`MAX_KEY_NESTING`] and the
+//! output to a fixed multiple of the input, so crafted input cannot make the output grow exponentially.
 
 use crate::error::{ProtocolError, Result};
 use crate::fastjson::{JsonStyle, write_string};
@@ -19,13 +21,26 @@ use crate::fastjson::{JsonStyle, write_string};
 /// The deepest nesting of objects and arrays (keys included) the reader accepts.
 pub const MAX_DEPTH: usize = 100;
 
+/// The deepest nesting of non-string keys within non-string keys (a `MessageQueue` key is one level).
+pub const MAX_KEY_NESTING: usize = 4;
+
+/// The output may be at most this many times as long as the input (plus a constant); escaping a control
+/// character as `\u00XX` is the largest legitimate growth.
+const MAX_GROWTH: usize = 8;
+
 const WHAT: &str = "fastjson text";
 
 /// Rewrites fastjson text (UTF-8, invalid sequences replaced) into compact standard JSON.
 pub fn to_standard_json(input: &[u8]) -> Result<String> {
     let text = String::from_utf8_lossy(input);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut reader = Reader { text, pos: 0 };
+    let output_limit = text.len().saturating_mul(MAX_GROWTH).saturating_add(1024);
+    let mut reader = Reader {
+        text,
+        pos: 0,
+        key_nesting: 0,
+        output_limit,
+    };
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     reader.skip_whitespace();
     reader.value(&mut out, 0)?;
@@ -39,6 +54,10 @@ pub fn to_standard_json(input: &[u8]) -> Result<String> {
 struct Reader<'a> {
     text: &'a str,
     pos: usize,
+    /// How many non-string keys enclose the current position.
+    key_nesting: usize,
+    /// The longest output (or key text) allowed.
+    output_limit: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -147,9 +166,17 @@ impl<'a> Reader<'a> {
                 write_string(out, word, JsonStyle::Fastjson);
             }
             Some(_) => {
+                if self.key_nesting >= MAX_KEY_NESTING {
+                    return Err(self.error("keys nested too deep"));
+                }
+                self.key_nesting += 1;
                 let mut key_text = String::new();
                 self.value(&mut key_text, depth)?;
+                self.key_nesting -= 1;
                 write_string(out, &key_text, JsonStyle::Fastjson);
+                if out.len() > self.output_limit {
+                    return Err(self.error("keys expand too much"));
+                }
             }
             None => return Err(self.error("unterminated object")),
         }
@@ -431,6 +458,20 @@ mod tests {
         ] {
             assert!(to_standard_json(bad.as_bytes()).is_err(), "{bad:?} should fail");
         }
+    }
+
+    #[test]
+    fn nested_keys_cannot_blow_up() {
+        let nested = |levels: usize| "{".repeat(levels) + "\"a\":1" + &"}:1".repeat(levels - 1) + "}";
+        assert!(to_standard_json(nested(MAX_KEY_NESTING + 1).as_bytes()).is_ok());
+        assert!(to_standard_json(nested(MAX_KEY_NESTING + 2).as_bytes()).is_err());
+        // Quotes and backslashes double at every key level: the size guard stops this early.
+        let heavy = "{".repeat(MAX_KEY_NESTING + 1)
+            + &"\"\\\\\":1,".repeat(2000)
+            + "\"a\":1"
+            + &"}:1".repeat(MAX_KEY_NESTING)
+            + "}";
+        assert!(to_standard_json(heavy.as_bytes()).is_err());
     }
 
     #[test]
