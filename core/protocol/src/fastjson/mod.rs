@@ -23,7 +23,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ProtocolError, Result};
 
-pub use reader::{MAX_DEPTH, to_standard_json};
+pub use reader::{MAX_DEPTH, MAX_KEY_NESTING, to_standard_json};
 pub use string::{JsonStyle, write_string};
 
 const WHAT: &str = "JSON body";
