@@ -19,6 +19,7 @@ mod register_compressed;
 mod reset_offset;
 mod route;
 mod stats;
+mod subscription;
 
 pub use assignment::{
     MessageQueueAssignment, MessageRequestMode, QueryAssignmentRequestBody, QueryAssignmentResponseBody,
@@ -40,3 +41,4 @@ pub use register::{
 pub use reset_offset::ResetOffsetBody;
 pub use route::{BrokerData, MASTER_ID, QueueData, TopicRouteData, route_json_style};
 pub use stats::{ConsumeStats, OffsetWrapper, TopicOffset, TopicStatsTable};
+pub use subscription::SUBSCRIBE_ALL;

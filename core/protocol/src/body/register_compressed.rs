@@ -66,16 +66,17 @@ impl RegisterBrokerBody {
                     .to_owned();
                 map.insert(topic, info);
             }
-            Some(map)
+            map
         } else {
-            None
+            IndexMap::new()
         };
         Ok(RegisterBrokerBody {
             topic_config_serialize_wrapper: TopicConfigSerializeWrapper {
                 topic_config_table,
                 data_version,
-                topic_queue_mapping_info_map,
-                topic_queue_mapping_detail_map: None,
+                // Java's wrapper starts with empty mapping tables; the compressed form never carries details.
+                topic_queue_mapping_info_map: Some(topic_queue_mapping_info_map),
+                topic_queue_mapping_detail_map: Some(IndexMap::new()),
                 mapping_data_version: None,
             },
             filter_server_list,
@@ -291,9 +292,10 @@ mod tests {
             body.topic_config_serialize_wrapper.topic_queue_mapping_info_map
         );
         let old = RegisterBrokerBody::decode_compressed(&bytes, Version::V4_9_4).unwrap();
+        // A pre-5.0 broker sends no mapping section; like Java, the table is then empty.
         assert_eq!(
             old.topic_config_serialize_wrapper.topic_queue_mapping_info_map,
-            None
+            Some(IndexMap::new())
         );
     }
 
