@@ -6,6 +6,7 @@ use fulmen_protocol::ext_fields::CommandHeader;
 use fulmen_protocol::header::*;
 
 use super::support::{Vector, string_pairs, vectors};
+use super::typed::{WithHeader, with_header};
 
 fn java_fields(vector: &Vector) -> ExtFields {
     string_pairs(&vector.expected["extFields"]).into_iter().collect()
@@ -30,55 +31,23 @@ fn round_trip<H: CommandHeader>(vector: &Vector) -> H {
     header
 }
 
+/// Reads Java's map into our typed header and checks it writes the same map back.
+struct RoundTrip<'a>(&'a Vector);
+
+impl WithHeader for RoundTrip<'_> {
+    type Output = ();
+    fn run<H: CommandHeader>(self) {
+        round_trip::<H>(self.0);
+    }
+}
+
 #[test]
 fn java_header_maps_round_trip_through_typed_headers() {
     let mut checked = 0;
     for vector in vectors("header", "header") {
-        let stem = vector
-            .path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        match stem.as_str() {
-            "consumer_send_msg_back" => {
-                round_trip::<ConsumerSendMsgBackRequestHeader>(&vector);
-            }
-            "end_transaction_commit" => {
-                round_trip::<EndTransactionRequestHeader>(&vector);
-            }
-            "get_route_info" => {
-                round_trip::<GetRouteInfoRequestHeader>(&vector);
-            }
-            "pull_message_response" => {
-                round_trip::<PullMessageResponseHeader>(&vector);
-            }
-            s if s.starts_with("pull_message_") => {
-                round_trip::<PullMessageRequestHeader>(&vector);
-            }
-            "query_consumer_offset_request" => {
-                round_trip::<QueryConsumerOffsetRequestHeader>(&vector);
-            }
-            "query_consumer_offset_response" => {
-                round_trip::<QueryConsumerOffsetResponseHeader>(&vector);
-            }
-            "register_broker" => {
-                round_trip::<RegisterBrokerRequestHeader>(&vector);
-            }
-            "send_message_response" => {
-                round_trip::<SendMessageResponseHeader>(&vector);
-            }
-            "send_message_v1" => {
-                round_trip::<SendMessageRequestHeader>(&vector);
-            }
-            s if s.starts_with("send_message_v2") => {
-                round_trip::<SendMessageRequestHeaderV2>(&vector);
-            }
-            "update_consumer_offset" => {
-                round_trip::<UpdateConsumerOffsetRequestHeader>(&vector);
-            }
-            other => panic!("{other}: a header vector with no typed header to check it"),
-        }
+        let class = vector.java_class.clone().unwrap_or_default();
+        with_header(&class, RoundTrip(&vector))
+            .unwrap_or_else(|| panic!("{}: no typed header for Java class {class}", vector.name()));
         checked += 1;
     }
     assert!(checked >= 18);

@@ -7,3 +7,4 @@ mod header;
 mod message;
 mod msgid;
 mod support;
+mod typed;
