@@ -1,9 +1,10 @@
 //! Fuzzes stored message units (pull, query and view bodies): decoding never panics, and every unit that decodes
-//! re-encodes to the bytes it came from.
+//! re-encodes to a unit that decodes to the same message. The bytes are the same unless decoding normalised the
+//! properties as Java does (repeated keys read last-wins, empty items dropped, a missing final separator added).
 #![no_main]
 
 use bytes::Bytes;
-use fulmen_protocol::message::StoredUnit;
+use fulmen_protocol::message::{MessageExt, StoredUnit};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -11,7 +12,10 @@ fuzz_target!(|data: &[u8]| {
     while let Ok((unit, used)) = StoredUnit::decode(&rest) {
         if let StoredUnit::Message(message) = unit {
             if let Ok(encoded) = message.to_bytes() {
-                assert_eq!(&encoded[..], &rest[..used], "a decoded unit re-encodes to its own bytes");
+                if encoded[..] != rest[..used] {
+                    let (again, _) = MessageExt::decode(&encoded).expect("a re-encoded unit decodes");
+                    assert_eq!(MessageExt { store_size: message.store_size, ..again }, message);
+                }
             }
             let _ = message.decompressed_body(1 << 20);
         }
