@@ -1,5 +1,6 @@
 //! Criterion benches of the frame codec: encoding and decoding a SEND_MESSAGE_V2-shaped request with a 1 KiB body,
 //! in both header forms.
+#![allow(missing_docs)] // criterion_main! generates an undocumented main
 
 use bytes::{Bytes, BytesMut};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

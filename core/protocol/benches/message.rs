@@ -1,5 +1,6 @@
 //! Criterion benches of message units: decoding a pull body of 32 stored units of 1 KiB each (the push consumer's
 //! default batch), and encoding one unit as the broker does on append.
+#![allow(missing_docs)] // criterion_main! generates an undocumented main
 
 use bytes::{Bytes, BytesMut};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

@@ -11,6 +11,9 @@ use crate::error::{ProtocolError, Result};
 /// Java's default `com.rocketmq.remoting.frameMaxLength`: 16 MiB, counting the 4-byte length field.
 pub const DEFAULT_MAX_FRAME_LEN: usize = 16 * 1024 * 1024;
 
+/// The most buffer space reserved at once for a frame that is still arriving.
+const RESERVE_STEP: usize = 64 * 1024;
+
 /// The smallest valid total length: the 4-byte header length mark.
 const MIN_TOTAL_LEN: usize = 4;
 
@@ -45,12 +48,13 @@ impl FrameDecoder {
             return Ok(None);
         };
         if buf.len() < 4 + total_len {
-            buf.reserve(4 + total_len - buf.len());
+            // Grow with the bytes that arrive, not with what a length prefix promises.
+            buf.reserve((4 + total_len - buf.len()).min(RESERVE_STEP));
             return Ok(None);
         }
         buf.advance(4);
-        let frame = buf.split_to(total_len).freeze();
-        RemotingCommand::decode(frame).map(Some)
+        let content = buf.split_to(total_len).freeze();
+        RemotingCommand::decode_content(content).map(Some)
     }
 
     /// Reads and checks the length prefix without consuming anything.

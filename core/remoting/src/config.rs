@@ -36,6 +36,10 @@ pub struct ConnectionConfig {
     pub write_queue_capacity: usize,
     /// How long a oneway request may wait for room in the write queue.
     pub oneway_send_timeout: Duration,
+    /// A connection that receives no frame for this long while none of this side's requests waits for an answer
+    /// is closed (Java's `serverChannelMaxIdleTimeSeconds` / `clientChannelMaxIdleTimeSeconds`, 120 s). This also
+    /// frees the slot and buffer of a peer that stops in the middle of a frame.
+    pub idle_timeout: Duration,
 }
 
 impl Default for ConnectionConfig {
@@ -47,6 +51,7 @@ impl Default for ConnectionConfig {
             overload_policy: OverloadPolicy::Wait,
             write_queue_capacity: 1024,
             oneway_send_timeout: Duration::from_secs(3),
+            idle_timeout: Duration::from_secs(120),
         }
     }
 }
@@ -60,11 +65,14 @@ impl ConnectionConfig {
             return invalid(format!("max_in_flight_requests must be at most {MAX_PERMITS}"));
         }
         positive("write_queue_capacity", self.write_queue_capacity)?;
-        non_zero("oneway_send_timeout", self.oneway_send_timeout)
+        non_zero("oneway_send_timeout", self.oneway_send_timeout)?;
+        non_zero("idle_timeout", self.idle_timeout)
     }
 }
 
-/// Settings of a [`crate::RemotingClient`].
+/// Settings of a [`crate::RemotingClient`]. Its connections answer server-initiated requests beyond the in-flight
+/// bound with `SYSTEM_BUSY` ([`OverloadPolicy::RejectBusy`]) rather than pausing their reads, so a slow callback
+/// never delays the responses to the client's own requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientConfig {
     /// How long setting up one TCP connection may take (Java's `connectTimeoutMillis`, 3 s).
@@ -79,6 +87,7 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(3),
             connection: ConnectionConfig {
                 max_in_flight_requests: 64,
+                overload_policy: OverloadPolicy::RejectBusy,
                 ..ConnectionConfig::default()
             },
         }

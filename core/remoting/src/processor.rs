@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 
 use fulmen_protocol::RemotingCommand;
 use futures::future::BoxFuture;
+use tokio_util::sync::CancellationToken;
 
 use crate::connection::Connection;
 
@@ -35,11 +36,24 @@ pub trait RequestProcessor: Send + Sync + 'static {
 #[derive(Clone)]
 pub struct RequestContext {
     connection: Connection,
+    stop: CancellationToken,
 }
 
 impl RequestContext {
-    pub(crate) fn new(connection: Connection) -> Self {
-        RequestContext { connection }
+    pub(crate) fn new(connection: Connection, stop: CancellationToken) -> Self {
+        RequestContext { connection, stop }
+    }
+
+    /// Resolves when the server (or client) that received the request starts to shut down. A processor that holds
+    /// a request for long (a long-polling pull) should answer then instead of waiting out its hold time; the
+    /// shutdown waits for processors, up to its bound.
+    pub fn stopping(&self) -> impl Future<Output = ()> + Send + 'static {
+        self.stop.clone().cancelled_owned()
+    }
+
+    /// Whether the owner is shutting down.
+    pub fn is_stopping(&self) -> bool {
+        self.stop.is_cancelled()
     }
 
     /// The peer's address.

@@ -18,7 +18,7 @@ const CLOSE: RequestCode = RequestCode(9100);
 #[tokio::test]
 async fn the_server_closing_a_connection_fails_all_pending_requests_at_once() {
     bounded(async {
-        let (server, probe) = test_server(ServerConfig::default()).await;
+        let (server, probe) = test_server(quick_shutdown()).await;
         server.register_processor(
             CLOSE,
             processor_fn(|ctx, _request: RemotingCommand| async move {
@@ -152,7 +152,7 @@ async fn garbage_from_the_peer_closes_the_client_connection_and_fails_pending_re
 #[tokio::test]
 async fn closing_a_connection_from_the_client_fails_its_pending_requests() {
     bounded(async {
-        let (server, probe) = test_server(ServerConfig::default()).await;
+        let (server, probe) = test_server(quick_shutdown()).await;
         let client = test_client();
         let addr = addr_of(&server);
         let call = tokio::spawn({
@@ -174,4 +174,12 @@ async fn closing_a_connection_from_the_client_fails_its_pending_requests() {
         server.shutdown().await;
     })
     .await;
+}
+
+/// A server whose shutdown waits only briefly for the slow processors these tests leave running.
+fn quick_shutdown() -> ServerConfig {
+    ServerConfig {
+        shutdown_timeout: Duration::from_millis(200),
+        ..ServerConfig::default()
+    }
 }

@@ -7,7 +7,7 @@
 mod binary;
 mod json;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use crate::code::{RequestCode, ResponseCode};
 use crate::error::{ProtocolError, Result};
@@ -188,11 +188,16 @@ impl RemotingCommand {
         }
     }
 
-    /// Appends the whole frame (length prefix included) to `dst`.
+    /// Appends the whole frame (length prefix included) to `dst`; on error nothing is appended.
     ///
     /// A code or version that does not fit the 16 bits of the binary header is written with a JSON header
     /// instead, as Java would otherwise truncate it (every peer reads both forms).
     pub fn encode(&self, dst: &mut BytesMut) -> Result<()> {
+        let start = dst.len();
+        self.encode_frame(dst).inspect_err(|_| dst.truncate(start))
+    }
+
+    fn encode_frame(&self, dst: &mut BytesMut) -> Result<()> {
         let serialize_type = self.effective_serialize_type();
         let start = dst.len();
         dst.put_u32(0); // total length, patched below
@@ -204,7 +209,6 @@ impl RemotingCommand {
         }
         let header_len = dst.len() - header_start;
         if header_len > MAX_HEADER_LEN {
-            dst.truncate(start);
             return Err(ProtocolError::invalid(
                 "command",
                 format!("header of {header_len} bytes is over 16 MiB"),
@@ -212,7 +216,8 @@ impl RemotingCommand {
         }
         dst.extend_from_slice(&self.body);
         let total = dst.len() - start - 4;
-        let total = u32::try_from(total)
+        // Java reads the total length as a signed int.
+        let total = i32::try_from(total)
             .map_err(|_| ProtocolError::invalid("command", format!("frame of {total} bytes is too long")))?;
         let mark = (u32::from(serialize_type.code()) << 24) | header_len as u32;
         dst[start..start + 4].copy_from_slice(&total.to_be_bytes());
@@ -227,8 +232,25 @@ impl RemotingCommand {
         Ok(buf.freeze())
     }
 
-    /// Decodes a frame's content: everything after the 4-byte total length.
+    /// Decodes one whole frame, length prefix included (what [`Self::to_bytes`] returns). Streams are split into
+    /// frames by [`crate::FrameDecoder`].
     pub fn decode(mut frame: Bytes) -> Result<Self> {
+        if frame.len() < 4 {
+            return Err(ProtocolError::unexpected_end("frame length", 4, frame.len()));
+        }
+        let declared = i32::from_be_bytes([frame[0], frame[1], frame[2], frame[3]]);
+        if usize::try_from(declared).ok() != Some(frame.len() - 4) {
+            return Err(ProtocolError::invalid(
+                "frame",
+                format!("total length {declared} but {} bytes follow it", frame.len() - 4),
+            ));
+        }
+        frame.advance(4);
+        Self::decode_content(frame)
+    }
+
+    /// Decodes a frame's content: everything after the 4-byte total length.
+    pub(crate) fn decode_content(mut frame: Bytes) -> Result<Self> {
         if frame.len() < 4 {
             return Err(ProtocolError::unexpected_end(
                 "frame header length",

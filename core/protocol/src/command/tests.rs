@@ -74,6 +74,7 @@ fn oneway_flag_survives() {
 fn json_decoding_tolerates_go_style_and_unknown_keys() {
     let header = br#"{"code":10,"language":"GO","version":317,"opaque":5,"flag":0,"remark":"","extFields":{"a":"1","n":2,"z":null},"extra":[1]}"#;
     let mut frame = Vec::new();
+    frame.extend_from_slice(&(header.len() as u32 + 4).to_be_bytes());
     frame.extend_from_slice(&(header.len() as u32).to_be_bytes());
     frame.extend_from_slice(header);
     let cmd = RemotingCommand::decode(Bytes::from(frame)).unwrap();
@@ -152,4 +153,25 @@ fn partial_frames_wait_for_more_bytes() {
 
 fn hex_upper(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+#[test]
+fn a_failed_encode_appends_nothing() {
+    let mut cmd = route_request().with_serialize_type(SerializeType::RocketMq);
+    cmd.set_ext_field("k".repeat(40_000), "v"); // binary ext keys have a 16-bit length
+    let mut buf = BytesMut::from(&b"earlier"[..]);
+    assert!(cmd.encode(&mut buf).is_err());
+    assert_eq!(&buf[..], b"earlier");
+}
+
+#[test]
+fn decode_reads_what_to_bytes_writes() {
+    let cmd = route_request().with_body(Bytes::from_static(b"body"));
+    let frame = cmd.to_bytes().unwrap();
+    assert_eq!(RemotingCommand::decode(frame.clone()).unwrap(), cmd);
+    let truncated = frame.slice(..frame.len() - 1);
+    assert!(
+        RemotingCommand::decode(truncated).is_err(),
+        "the length prefix must match the frame"
+    );
 }

@@ -136,8 +136,9 @@ pub fn compress(body: &[u8], compression: CompressionType, level: i32) -> Result
 /// Decompresses `body` compressed with `compression`, failing instead of producing more than `max_output_len`
 /// bytes.
 ///
-/// The limit does not cover the decoders' working buffers, which follow the frame header: an LZ4 frame's block
-/// size (at most 8 MiB) and a zstd frame's window (at most 128 MiB, zstd's default decoding limit).
+/// The limit also bounds the zstd window a frame may ask for (a window never needs to be larger than the whole
+/// output, but at least 8 MiB is allowed, as streaming compressors declare windows from their level). The LZ4
+/// decoder's block buffer follows the frame header (at most 4 MiB).
 pub fn decompress(body: &[u8], compression: CompressionType, max_output_len: usize) -> Result<Vec<u8>> {
     let error = |e: io::Error| decompress_error(compression, e.to_string());
     match compression {
@@ -150,10 +151,21 @@ pub fn decompress(body: &[u8], compression: CompressionType, max_output_len: usi
             max_output_len,
         ),
         CompressionType::Zstd => {
-            let decoder = zstd::stream::read::Decoder::with_buffer(body).map_err(error)?;
+            let mut decoder = zstd::stream::read::Decoder::with_buffer(body).map_err(error)?;
+            decoder
+                .window_log_max(zstd_window_log_max(max_output_len))
+                .map_err(error)?;
             read_limited(decoder, compression, max_output_len)
         }
     }
+}
+
+/// The largest zstd window (as a power of two) worth allocating for at most `max_output_len` bytes of output.
+fn zstd_window_log_max(max_output_len: usize) -> u32 {
+    const MIN_LOG: u32 = 23; // 8 MiB
+    const MAX_LOG: u32 = 27; // 128 MiB, zstd's default decoding limit
+    let needed = usize::BITS - max_output_len.saturating_sub(1).leading_zeros();
+    needed.clamp(MIN_LOG, MAX_LOG)
 }
 
 /// Reads `decoder` to its end, reading at most one byte past `max_output_len` to detect an oversized output.

@@ -9,6 +9,8 @@ use fulmen_protocol::command::{FLAG_ONEWAY, FLAG_RESPONSE};
 use fulmen_protocol::{RemotingCommand, ResponseCode, Version};
 use futures::FutureExt;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tracing::{debug, error, warn};
 
 use super::Connection;
@@ -24,15 +26,27 @@ pub(crate) struct Dispatcher {
     in_flight: Arc<Semaphore>,
     max_in_flight: u32,
     policy: OverloadPolicy,
+    /// The owner's tasks: a shutdown waits for the processors too.
+    tracker: TaskTracker,
+    /// Cancelled when the owner starts to stop; processors see it through [`RequestContext::stopping`].
+    stop: CancellationToken,
 }
 
 impl Dispatcher {
-    pub(crate) fn new(processors: ProcessorRegistry, max_in_flight: u32, policy: OverloadPolicy) -> Self {
+    pub(crate) fn new(
+        processors: ProcessorRegistry,
+        max_in_flight: u32,
+        policy: OverloadPolicy,
+        tracker: TaskTracker,
+        stop: CancellationToken,
+    ) -> Self {
         Dispatcher {
             processors,
             in_flight: Arc::new(Semaphore::new(max_in_flight as usize)),
             max_in_flight,
             policy,
+            tracker,
+            stop,
         }
     }
 
@@ -60,7 +74,8 @@ impl Dispatcher {
                 Err(_) => return self.reject_busy(connection, &request).await,
             },
         };
-        tokio::spawn(process(processor, connection.clone(), request, permit));
+        let context = RequestContext::new(connection.clone(), self.stop.clone());
+        self.tracker.spawn(process(processor, context, request, permit));
     }
 
     /// Resolves once no request is being processed any more (every response has been queued).
@@ -100,14 +115,14 @@ pub(crate) async fn turn_away(connection: &Connection, request: &RemotingCommand
 /// Runs one processor and writes its response; the in-flight slot is released once the response is queued.
 async fn process(
     processor: Arc<dyn RequestProcessor>,
-    connection: Connection,
+    context: RequestContext,
     request: RemotingCommand,
     _permit: OwnedSemaphorePermit,
 ) {
     let code = request.code;
     let opaque = request.opaque;
     let oneway = request.is_oneway();
-    let context = RequestContext::new(connection.clone());
+    let connection = context.connection().clone();
     let outcome = AssertUnwindSafe(async move { processor.process(context, request).await })
         .catch_unwind()
         .await;

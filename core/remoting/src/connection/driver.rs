@@ -68,6 +68,8 @@ pub(crate) fn start(stream: TcpStream, setup: ConnectionSetup) -> io::Result<Con
         opaques: setup.opaques.clone(),
         serialize_type: setup.config.serialize_type,
         oneway_send_timeout: setup.config.oneway_send_timeout,
+        max_frame_len: setup.config.max_frame_len,
+        idle_timeout: setup.config.idle_timeout,
     });
     let finish = CancellationToken::new();
     let writer = setup.tracker.spawn(write_frames(
@@ -95,7 +97,13 @@ async fn drive(
         listener.on_connected(&connection);
     }
     let max_in_flight = u32::try_from(setup.config.max_in_flight_requests).unwrap_or(u32::MAX);
-    let dispatcher = Dispatcher::new(setup.processors, max_in_flight, setup.config.overload_policy);
+    let dispatcher = Dispatcher::new(
+        setup.processors,
+        max_in_flight,
+        setup.config.overload_policy,
+        setup.tracker.clone(),
+        setup.stop.clone(),
+    );
     let mut frames = FramedRead::new(read_half, RemotingCodec::new(setup.config.max_frame_len));
     let end = read_frames(
         &mut frames,
@@ -157,6 +165,10 @@ fn closing_error(end: ReadEnd, connection: &Connection) -> Option<RemotingError>
         ReadEnd::ReadFailed(error) => {
             info!(%peer, %error, "reading from the connection failed; closing it");
             format!("read failed: {error}")
+        }
+        ReadEnd::Idle => {
+            info!(%peer, idle = ?connection.idle_timeout(), "no frame for the idle timeout; closing the connection");
+            "idle".to_owned()
         }
         ReadEnd::Malformed(error) => {
             warn!(%peer, %error, "malformed frame; closing the connection");

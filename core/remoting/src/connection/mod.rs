@@ -19,9 +19,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use fulmen_protocol::RemotingCommand;
 use fulmen_protocol::SerializeType;
 use fulmen_protocol::command::{FLAG_ONEWAY, FLAG_RESPONSE};
+use fulmen_protocol::{ProtocolError, RemotingCommand};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -49,6 +49,8 @@ struct Shared {
     opaques: Arc<OpaqueSequence>,
     serialize_type: SerializeType,
     oneway_send_timeout: Duration,
+    max_frame_len: usize,
+    idle_timeout: Duration,
     /// Cancelled once the connection is closed, after every pending request has been failed.
     closed: CancellationToken,
 }
@@ -62,6 +64,8 @@ struct ConnectionParts {
     opaques: Arc<OpaqueSequence>,
     serialize_type: SerializeType,
     oneway_send_timeout: Duration,
+    max_frame_len: usize,
+    idle_timeout: Duration,
 }
 
 static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
@@ -79,6 +83,8 @@ impl Connection {
                 opaques: parts.opaques,
                 serialize_type: parts.serialize_type,
                 oneway_send_timeout: parts.oneway_send_timeout,
+                max_frame_len: parts.max_frame_len,
+                idle_timeout: parts.idle_timeout,
                 closed: CancellationToken::new(),
             }),
         }
@@ -204,7 +210,21 @@ impl Connection {
 
     fn encode(&self, mut command: RemotingCommand) -> Result<Bytes> {
         command.serialize_type = self.shared.serialize_type;
-        Ok(command.to_bytes()?)
+        let frame = command.to_bytes()?;
+        // The peer would close the connection (and fail every request on it) rather than read a longer frame.
+        if frame.len() > self.shared.max_frame_len {
+            return Err(ProtocolError::FrameTooLarge {
+                length: frame.len(),
+                max: self.shared.max_frame_len,
+            }
+            .into());
+        }
+        Ok(frame)
+    }
+
+    /// How long the read loop waits for a frame before it considers the connection idle.
+    pub(crate) fn idle_timeout(&self) -> Duration {
+        self.shared.idle_timeout
     }
 
     async fn enqueue(&self, frame: Bytes) -> Result<()> {

@@ -27,6 +27,8 @@ pub(crate) enum ReadEnd {
     ReadFailed(io::Error),
     /// The peer sent bytes that are not a valid frame.
     Malformed(ProtocolError),
+    /// No frame arrived for the idle timeout while nothing waited for an answer.
+    Idle,
 }
 
 /// What the read loop does with incoming requests.
@@ -51,7 +53,13 @@ pub(crate) async fn read_frames(
             biased;
             _ = closed.cancelled() => return ReadEnd::ClosedLocally,
             _ = stop.cancelled() => return ReadEnd::Stopped,
-            next = frames.next() => next,
+            next = tokio::time::timeout(connection.idle_timeout(), frames.next()) => next,
+        };
+        let Ok(next) = next else {
+            if connection.pending_requests() == 0 {
+                return ReadEnd::Idle;
+            }
+            continue; // an answer is still expected: not idle
         };
         let command = match next {
             None => return ReadEnd::PeerClosed,
