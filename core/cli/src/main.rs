@@ -1,0 +1,58 @@
+//! `fulmen`: runs Fulmen's embedded RocketMQ servers from the command line.
+//!
+//! `fulmen namesrv` starts a name server. The broker, the all-in-one cluster, admin commands, the benchmark and the
+//! quickstart join as they are built. Logs go to stderr, filtered by `FULMEN_LOG` (default `info`).
+
+mod namesrv;
+mod signal;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Fulmen: Apache RocketMQ, embedded.
+#[derive(Debug, Parser)]
+#[command(name = "fulmen", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs a name server until SIGINT or SIGTERM.
+    Namesrv(namesrv::NamesrvArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("fulmen: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command {
+            Command::Namesrv(args) => namesrv::run(args).await,
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("fulmen: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FULMEN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

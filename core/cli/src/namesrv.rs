@@ -1,0 +1,30 @@
+//! `fulmen namesrv`: a name server on the given address (127.0.0.1:9876 by default), until SIGINT or SIGTERM.
+
+use std::error::Error;
+use std::net::SocketAddr;
+
+use clap::Args;
+use fulmen_namesrv::{NameServer, NamesrvConfig};
+
+/// Options of `fulmen namesrv`.
+#[derive(Debug, Args)]
+pub struct NamesrvArgs {
+    /// Address to listen on; port 0 picks a free port (the chosen address is printed).
+    #[arg(long, default_value = "127.0.0.1:9876")]
+    listen: SocketAddr,
+}
+
+/// Runs the name server until a stop signal, then shuts it down gracefully.
+pub async fn run(args: NamesrvArgs) -> Result<(), Box<dyn Error>> {
+    let config = NamesrvConfig::with_listen_addr(args.listen);
+    let server = NameServer::start(config).await?;
+    // Apache's name server prints the same line; scripts and tests read the address from it.
+    println!(
+        "The Name Server boot success. serializeType=JSON, address {}",
+        server.local_addr()
+    );
+    super::signal::shutdown_requested().await;
+    tracing::info!("stopping the name server");
+    server.shutdown().await;
+    Ok(())
+}
