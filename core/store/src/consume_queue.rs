@@ -112,6 +112,12 @@ impl ConsumeQueue {
         })
     }
 
+    /// The mapped files (tests reach in to delete some).
+    #[cfg(test)]
+    pub(crate) fn files(&self) -> &MappedFileQueue {
+        &self.files
+    }
+
     /// The topic.
     pub fn topic(&self) -> &str {
         &self.topic

@@ -99,3 +99,86 @@ pub(crate) fn get_messages(
         queue_offsets,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use fulmen_protocol::message::MessageExt;
+
+    use super::*;
+    use crate::commit_log::EncodedUnits;
+    use crate::consume_queue::CqEntry;
+
+    const LIMITS: PullLimits = PullLimits {
+        max_count: 32,
+        max_bytes: usize::MAX,
+    };
+
+    /// A commitlog of 4 KiB files and a queue of 10 entries per file with `count` messages of ~200 bytes.
+    fn fixture(dir: &std::path::Path, count: i64) -> (CommitLog, ConsumeQueue) {
+        let commit_log = CommitLog::open(&dir.join("commitlog"), 4096).unwrap();
+        let queue = ConsumeQueue::open(&dir.join("cq"), "T", 0, 10).unwrap();
+        for offset in 0..count {
+            let mut units = EncodedUnits::default();
+            let message = MessageExt {
+                topic: "T".into(),
+                body: vec![b'x'; 150].into(),
+                ..MessageExt::default()
+            };
+            units.push(&message).unwrap();
+            let appended = commit_log.append(&mut units, Some(offset), 1).unwrap();
+            let entry = CqEntry {
+                commit_log_offset: appended.physical_offsets[0] as i64,
+                size: units.units[0].len as i32,
+                tags_code: 0,
+            };
+            queue.put(offset, entry).unwrap();
+        }
+        (commit_log, queue)
+    }
+
+    #[test]
+    fn a_missing_consume_queue_file_is_offset_found_null() {
+        let dir = tempfile::tempdir().unwrap();
+        let (commit_log, queue) = fixture(dir.path(), 25);
+        queue.files().delete_files_before(200).unwrap();
+        let result = get_messages(&commit_log, Some(&queue), 3, LIMITS, None).unwrap();
+        assert_eq!(result.status, GetMessageStatus::OffsetFoundNull);
+        assert_eq!(result.next_begin_offset, 10, "the next consume-queue file");
+    }
+
+    #[test]
+    fn a_deleted_commit_log_file_is_message_was_removing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (commit_log, queue) = fixture(dir.path(), 25);
+        commit_log.files().delete_files_before(4096).unwrap();
+        let result = get_messages(&commit_log, Some(&queue), 0, LIMITS, None).unwrap();
+        assert_eq!(result.status, GetMessageStatus::MessageWasRemoving);
+        assert_eq!(result.next_begin_offset, 10);
+        assert!(result.messages.is_empty());
+        // From the second file on, messages are there again.
+        let later = get_messages(&commit_log, Some(&queue), 20, LIMITS, None).unwrap();
+        assert_eq!(later.status, GetMessageStatus::Found);
+    }
+
+    #[test]
+    fn a_queue_starting_late_and_an_empty_queue() {
+        let dir = tempfile::tempdir().unwrap();
+        let (commit_log, _) = fixture(dir.path(), 1);
+        let late = ConsumeQueue::open(&dir.path().join("late"), "T", 1, 10).unwrap();
+        let entry = CqEntry {
+            commit_log_offset: 0,
+            size: commit_log.max_offset() as i32,
+            tags_code: 0,
+        };
+        late.put(13, entry).unwrap();
+        let result = get_messages(&commit_log, Some(&late), 11, LIMITS, None).unwrap();
+        assert_eq!(result.status, GetMessageStatus::OffsetTooSmall);
+        assert_eq!((result.next_begin_offset, result.min_offset, result.max_offset), (13, 13, 14));
+        let found = get_messages(&commit_log, Some(&late), 13, LIMITS, None).unwrap();
+        assert_eq!(found.queue_offsets, vec![13]);
+        let empty = ConsumeQueue::open(&dir.path().join("empty"), "T", 2, 10).unwrap();
+        let result = get_messages(&commit_log, Some(&empty), 5, LIMITS, None).unwrap();
+        assert_eq!(result.status, GetMessageStatus::NoMessageInQueue);
+        assert_eq!(result.next_begin_offset, 0);
+    }
+}
