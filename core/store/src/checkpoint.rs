@@ -104,7 +104,8 @@ impl CheckpointFile {
             stored = Some(Checkpoint::from_bytes(&bytes));
         }
         if len < CHECKPOINT_FILE_SIZE {
-            file.set_len(CHECKPOINT_FILE_SIZE).with_path("preallocate checkpoint", path)?;
+            file.set_len(CHECKPOINT_FILE_SIZE)
+                .with_path("preallocate checkpoint", path)?;
             file.sync_all().with_path("sync checkpoint", path)?;
         }
         Ok((
@@ -119,8 +120,10 @@ impl CheckpointFile {
     /// Writes `checkpoint` and makes it durable.
     pub fn store(&self, checkpoint: &Checkpoint) -> Result<()> {
         let mut file = &self.file;
-        file.seek(SeekFrom::Start(0)).with_path("write checkpoint", &self.path)?;
-        file.write_all(&checkpoint.to_bytes()).with_path("write checkpoint", &self.path)?;
+        file.seek(SeekFrom::Start(0))
+            .with_path("write checkpoint", &self.path)?;
+        file.write_all(&checkpoint.to_bytes())
+            .with_path("write checkpoint", &self.path)?;
         file.sync_data().with_path("sync checkpoint", &self.path)
     }
 }

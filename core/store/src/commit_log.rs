@@ -16,8 +16,8 @@ use crate::error::{Result, StoreError};
 use crate::mapped_file::MappedFile;
 use crate::mapped_file_queue::MappedFileQueue;
 use crate::unit_layout::{
-    self, BLANK_MIN_LEN, PHYSICAL_OFFSET_POSITION, QUEUE_OFFSET_POSITION, STORE_TIMESTAMP_READ_LEN, UNIT_HEADER_LEN,
-    UnitHeader,
+    self, BLANK_MIN_LEN, PHYSICAL_OFFSET_POSITION, QUEUE_OFFSET_POSITION, STORE_TIMESTAMP_READ_LEN,
+    UNIT_HEADER_LEN, UnitHeader,
 };
 
 /// One encoded unit inside an [`EncodedUnits`] buffer.
@@ -137,7 +137,10 @@ impl CommitLog {
         first_queue_offset: Option<i64>,
         store_timestamp: i64,
     ) -> Result<Appended> {
-        let _guard = self.append_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _guard = self
+            .append_lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let len = units.len();
         let file = self.file_with_room(len)?;
         let base = file.start_offset() + file.write_position() as u64;
@@ -185,7 +188,8 @@ impl CommitLog {
     pub fn unit_at(&self, physical_offset: u64) -> Option<Bytes> {
         let file = self.files.find(physical_offset)?;
         let position = (physical_offset - file.start_offset()) as usize;
-        let UnitHeader::Message(len) = UnitHeader::parse(file.read_array::<UNIT_HEADER_LEN>(position)?) else {
+        let UnitHeader::Message(len) = UnitHeader::parse(file.read_array::<UNIT_HEADER_LEN>(position)?)
+        else {
             return None;
         };
         let mut out = Vec::with_capacity(len);

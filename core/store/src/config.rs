@@ -72,7 +72,10 @@ impl fmt::Debug for StoreConfig {
         f.debug_struct("StoreConfig")
             .field("root_dir", &self.root_dir)
             .field("commit_log_file_size", &self.commit_log_file_size)
-            .field("consume_queue_entries_per_file", &self.consume_queue_entries_per_file)
+            .field(
+                "consume_queue_entries_per_file",
+                &self.consume_queue_entries_per_file,
+            )
             .field("flush_mode", &self.flush_mode)
             .field("consume_queue_flush_interval", &self.consume_queue_flush_interval)
             .field("max_message_size", &self.max_message_size)

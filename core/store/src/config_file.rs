@@ -29,7 +29,8 @@ pub fn backup_path(path: &Path) -> PathBuf {
 fn write_durably(path: &Path, content: &[u8]) -> Result<()> {
     let temp = with_suffix(path, ".tmp");
     let mut file = File::create(&temp).with_path("create temporary config file", &temp)?;
-    file.write_all(content).with_path("write temporary config file", &temp)?;
+    file.write_all(content)
+        .with_path("write temporary config file", &temp)?;
     file.sync_all().with_path("sync temporary config file", &temp)?;
     drop(file);
     std::fs::rename(&temp, path).with_path("rename config file", path)

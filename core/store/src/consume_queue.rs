@@ -47,7 +47,28 @@ impl CqEntry {
 
     /// Reads the 20 stored bytes.
     pub fn from_bytes(bytes: [u8; CQ_ENTRY_SIZE]) -> CqEntry {
-        let [o0, o1, o2, o3, o4, o5, o6, o7, s0, s1, s2, s3, t0, t1, t2, t3, t4, t5, t6, t7] = bytes;
+        let [
+            o0,
+            o1,
+            o2,
+            o3,
+            o4,
+            o5,
+            o6,
+            o7,
+            s0,
+            s1,
+            s2,
+            s3,
+            t0,
+            t1,
+            t2,
+            t3,
+            t4,
+            t5,
+            t6,
+            t7,
+        ] = bytes;
         CqEntry {
             commit_log_offset: i64::from_be_bytes([o0, o1, o2, o3, o4, o5, o6, o7]),
             size: i32::from_be_bytes([s0, s1, s2, s3]),
@@ -168,14 +189,18 @@ impl ConsumeQueue {
         }
         let mut position = 0;
         while position + CQ_ENTRY_SIZE <= last.size() {
-            let entry = last.with_raw_bytes(position, CQ_ENTRY_SIZE, read_entry).unwrap_or(None);
+            let entry = last
+                .with_raw_bytes(position, CQ_ENTRY_SIZE, read_entry)
+                .unwrap_or(None);
             if !entry.is_some_and(|entry| entry.is_plausible()) {
                 break;
             }
             position += CQ_ENTRY_SIZE;
         }
         let tail_is_dirty = last
-            .with_raw_bytes(position, CQ_ENTRY_SIZE, |bytes| bytes.iter().any(|byte| *byte != 0))
+            .with_raw_bytes(position, CQ_ENTRY_SIZE, |bytes| {
+                bytes.iter().any(|byte| *byte != 0)
+            })
             .unwrap_or(false);
         if tail_is_dirty {
             last.zero_from(position);
@@ -290,7 +315,8 @@ impl ConsumeQueue {
         let byte_offset = u64::try_from(offset).ok()? * CQ_ENTRY_SIZE as u64;
         let file = self.files.find(byte_offset)?;
         let position = (byte_offset - file.start_offset()) as usize;
-        file.read_array::<CQ_ENTRY_SIZE>(position).map(CqEntry::from_bytes)
+        file.read_array::<CQ_ENTRY_SIZE>(position)
+            .map(CqEntry::from_bytes)
     }
 
     /// Up to `max_count` entries from queue offset `offset`, stopping at the end of the file that holds it.
@@ -346,12 +372,19 @@ mod tests {
         assert!(!queue.put(3, entry(3)).unwrap(), "already stored");
         assert_eq!(queue.max_offset(), 10);
         assert_eq!(queue.entry(5), Some(entry(5)));
-        assert_eq!(queue.entries_from(5, 10).unwrap(), EntriesAt::Found(vec![entry(5), entry(6), entry(7)]));
+        assert_eq!(
+            queue.entries_from(5, 10).unwrap(),
+            EntriesAt::Found(vec![entry(5), entry(6), entry(7)])
+        );
         assert_eq!(queue.next_file_start(5), 8);
         drop(queue);
         let queue = ConsumeQueue::open(dir.path(), "T", 0, 4).unwrap();
         queue.recover(750).unwrap();
-        assert_eq!(queue.max_offset(), 7, "entries past the commitlog end are dropped");
+        assert_eq!(
+            queue.max_offset(),
+            7,
+            "entries past the commitlog end are dropped"
+        );
         queue.truncate_from_commit_log_offset(450).unwrap();
         assert_eq!(queue.max_offset(), 5);
         assert_eq!(queue.min_offset(), 0);

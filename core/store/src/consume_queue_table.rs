@@ -45,7 +45,10 @@ impl ConsumeQueueTable {
             }
             for queue_entry in std::fs::read_dir(&topic_path).with_path("list directory", &topic_path)? {
                 let queue_entry = queue_entry.with_path("list directory", &topic_path)?;
-                let Some(queue_id) = queue_entry.file_name().to_str().and_then(|name| name.parse::<i32>().ok())
+                let Some(queue_id) = queue_entry
+                    .file_name()
+                    .to_str()
+                    .and_then(|name| name.parse::<i32>().ok())
                 else {
                     continue;
                 };
@@ -101,10 +104,14 @@ impl ConsumeQueueTable {
     }
 
     fn read(&self) -> RwLockReadGuard<'_, QueuesByTopic> {
-        self.queues.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.queues
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, QueuesByTopic> {
-        self.queues.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.queues
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

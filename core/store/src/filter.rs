@@ -57,7 +57,10 @@ mod tests {
     fn matches_like_java() {
         let filter = TagsCodeFilter::from_tags(["TagA", "TagB"]);
         assert!(filter.is_matched_by_tags_code(2598919));
-        assert!(!filter.is_matched_by_tags_code(0), "no tag does not match a tag subscription");
+        assert!(
+            !filter.is_matched_by_tags_code(0),
+            "no tag does not match a tag subscription"
+        );
         assert!(TagsCodeFilter::all().is_matched_by_tags_code(0));
     }
 }

@@ -144,7 +144,12 @@ impl Drop for FlushService {
     }
 }
 
-fn run(requests: &FlushRequests, target: &dyn FlushTarget, mode: FlushMode, consume_queue_interval: Duration) {
+fn run(
+    requests: &FlushRequests,
+    target: &dyn FlushTarget,
+    mode: FlushMode,
+    consume_queue_interval: Duration,
+) {
     let period = match mode {
         FlushMode::Async { interval } => interval.min(consume_queue_interval),
         FlushMode::Sync => consume_queue_interval,

@@ -74,7 +74,12 @@ impl GetMessageResult {
         self.queue_offsets.len()
     }
 
-    pub(crate) fn empty(status: GetMessageStatus, next_begin_offset: i64, min_offset: i64, max_offset: i64) -> Self {
+    pub(crate) fn empty(
+        status: GetMessageStatus,
+        next_begin_offset: i64,
+        min_offset: i64,
+        max_offset: i64,
+    ) -> Self {
         GetMessageResult {
             status,
             next_begin_offset,

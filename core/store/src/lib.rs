@@ -41,8 +41,8 @@ pub use arrival::{MessageArrival, MessageArrivalListener};
 pub use checkpoint::{CHECKPOINT_FILE_SIZE, Checkpoint, CheckpointFile};
 pub use commit_log::{Appended, CommitLog, EncodedUnits, UnitSlot};
 pub use config::{
-    DEFAULT_COMMIT_LOG_FILE_SIZE, DEFAULT_CONSUME_QUEUE_ENTRIES_PER_FILE, DEFAULT_MAX_MESSAGE_SIZE, FlushMode,
-    StoreConfig,
+    DEFAULT_COMMIT_LOG_FILE_SIZE, DEFAULT_CONSUME_QUEUE_ENTRIES_PER_FILE, DEFAULT_MAX_MESSAGE_SIZE,
+    FlushMode, StoreConfig,
 };
 pub use consume_queue::{CQ_ENTRY_SIZE, ConsumeQueue, CqEntry, EntriesAt, FILLER_SIZE};
 pub use consume_queue_table::ConsumeQueueTable;

@@ -69,7 +69,8 @@ impl MappedFile {
             .truncate(true)
             .open(&temp_path)
             .with_path("create mapped file", &temp_path)?;
-        file.set_len(size as u64).with_path("preallocate mapped file", &temp_path)?;
+        file.set_len(size as u64)
+            .with_path("preallocate mapped file", &temp_path)?;
         file.sync_all().with_path("sync mapped file", &temp_path)?;
         std::fs::rename(&temp_path, &path).with_path("rename mapped file", &path)?;
         sync_dir(dir)?;
@@ -220,12 +221,14 @@ impl MappedFile {
     /// Recovery: sets the write position to `position` (clamped to the size), keeping the bytes.
     pub fn set_write_position(&self, position: usize) {
         let _map = self.write_map();
-        self.write_position.store(position.min(self.size), Ordering::Release);
+        self.write_position
+            .store(position.min(self.size), Ordering::Release);
     }
 
     /// Recovery: records that bytes before `position` are already durable.
     pub fn set_flushed_position(&self, position: usize) {
-        self.flushed_position.store(position.min(self.size), Ordering::Release);
+        self.flushed_position
+            .store(position.min(self.size), Ordering::Release);
     }
 
     /// Truncates logically at `position`: every non-zero byte from there to the end of the file becomes zero and
@@ -283,7 +286,10 @@ mod tests {
         file.zero_from(3);
         assert_eq!(file.write_position(), 3);
         assert_eq!(file.flushed_position(), 3);
-        assert_eq!(file.with_raw_bytes(0, 10_000, |b| b.iter().filter(|x| **x != 0).count()), Some(3));
+        assert_eq!(
+            file.with_raw_bytes(0, 10_000, |b| b.iter().filter(|x| **x != 0).count()),
+            Some(3)
+        );
         drop(file);
         let reopened = MappedFile::open(&dir.path().join("00000000000000008192"), 8192, 10_000).unwrap();
         assert_eq!(reopened.with_raw_bytes(0, 3, |b| b.to_vec()).unwrap(), b"hel");

@@ -56,7 +56,9 @@ impl MappedFileQueue {
             }
             match file_name_to_offset(name) {
                 Some(start) => starts.push(start),
-                None => tracing::debug!(dir = %dir.display(), name, "ignoring a file that is not a mapped file"),
+                None => {
+                    tracing::debug!(dir = %dir.display(), name, "ignoring a file that is not a mapped file")
+                }
             }
         }
         starts.sort_unstable();
@@ -248,7 +250,9 @@ impl MappedFileQueue {
     }
 
     fn write_files(&self) -> RwLockWriteGuard<'_, Vec<Arc<MappedFile>>> {
-        self.files.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.files
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -285,6 +289,9 @@ mod tests {
         assert_eq!(queue.min_offset(), 100);
         std::fs::write(dir.path().join("00000000000000000300"), [0u8; 100]).unwrap();
         drop(queue);
-        assert!(MappedFileQueue::open(dir.path(), 100).is_err(), "gap between 100 and 300");
+        assert!(
+            MappedFileQueue::open(dir.path(), 100).is_err(),
+            "gap between 100 and 300"
+        );
     }
 }

@@ -79,7 +79,10 @@ mod tests {
     fn lock_is_exclusive_and_abort_marker_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let lock = StoreLock::acquire(dir.path()).unwrap();
-        assert!(matches!(StoreLock::acquire(dir.path()), Err(StoreError::LockHeld { .. })));
+        assert!(matches!(
+            StoreLock::acquire(dir.path()),
+            Err(StoreError::LockHeld { .. })
+        ));
         drop(lock);
         StoreLock::acquire(dir.path()).unwrap();
         assert!(!abort_marker_exists(dir.path()));

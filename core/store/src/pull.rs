@@ -173,7 +173,10 @@ mod tests {
         late.put(13, entry).unwrap();
         let result = get_messages(&commit_log, Some(&late), 11, LIMITS, None).unwrap();
         assert_eq!(result.status, GetMessageStatus::OffsetTooSmall);
-        assert_eq!((result.next_begin_offset, result.min_offset, result.max_offset), (13, 13, 14));
+        assert_eq!(
+            (result.next_begin_offset, result.min_offset, result.max_offset),
+            (13, 13, 14)
+        );
         let found = get_messages(&commit_log, Some(&late), 13, LIMITS, None).unwrap();
         assert_eq!(found.queue_offsets, vec![13]);
         let empty = ConsumeQueue::open(&dir.path().join("empty"), "T", 2, 10).unwrap();

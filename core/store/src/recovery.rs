@@ -83,7 +83,10 @@ pub(crate) fn recover(
     let scan_start = files[start_index].start_offset();
     commit_log.files().set_flushed_offset(scan_start);
     if mode.unclean {
-        tracing::warn!(from = scan_start, "the store did not stop cleanly: scanning the commitlog");
+        tracing::warn!(
+            from = scan_start,
+            "the store did not stop cleanly: scanning the commitlog"
+        );
         for queue in queues.all() {
             queue.truncate_from_commit_log_offset(scan_start)?;
         }
@@ -171,7 +174,13 @@ impl Scan<'_> {
     }
 
     /// The unit at `position` decoded, if it is entirely valid.
-    fn valid_message(&self, file: &MappedFile, position: usize, len: usize, physical: u64) -> Option<MessageExt> {
+    fn valid_message(
+        &self,
+        file: &MappedFile,
+        position: usize,
+        len: usize,
+        physical: u64,
+    ) -> Option<MessageExt> {
         let bytes = file.with_raw_bytes(position, len, Bytes::copy_from_slice)?;
         let reject = |reason: &str| {
             tracing::warn!(file = %file.path().display(), position, reason, "an invalid unit ends the data");

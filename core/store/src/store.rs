@@ -101,7 +101,10 @@ impl PutState {
     fn set_next_queue_offset(&mut self, queue: &ConsumeQueue, offset: i64) {
         let by_id = match self.next_queue_offsets.get_mut(queue.topic()) {
             Some(by_id) => by_id,
-            None => self.next_queue_offsets.entry(queue.topic().to_owned()).or_default(),
+            None => self
+                .next_queue_offsets
+                .entry(queue.topic().to_owned())
+                .or_default(),
         };
         by_id.insert(queue.queue_id(), offset);
     }
@@ -126,7 +129,8 @@ impl MessageStore {
         let unclean = abort_marker_exists(&root);
         let (checkpoint_file, checkpoint) = CheckpointFile::open(&root.join(CHECKPOINT_FILE_NAME))?;
         let commit_log = CommitLog::open(&config.commit_log_dir(), config.commit_log_file_size)?;
-        let queues = ConsumeQueueTable::load(&config.consume_queue_dir(), config.consume_queue_entries_per_file)?;
+        let queues =
+            ConsumeQueueTable::load(&config.consume_queue_dir(), config.consume_queue_entries_per_file)?;
         let recovered = recover(
             &commit_log,
             &queues,
@@ -274,12 +278,16 @@ impl MessageStore {
 
     /// The message stored at a commitlog offset (VIEW_MESSAGE_BY_ID), if a valid unit starts there.
     pub fn message_at(&self, physical_offset: i64) -> Option<MessageExt> {
-        self.inner.commit_log.message_at(u64::try_from(physical_offset).ok()?)
+        self.inner
+            .commit_log
+            .message_at(u64::try_from(physical_offset).ok()?)
     }
 
     /// The raw unit stored at a commitlog offset, if a unit starts there.
     pub fn unit_at(&self, physical_offset: i64) -> Option<Bytes> {
-        self.inner.commit_log.unit_at(u64::try_from(physical_offset).ok()?)
+        self.inner
+            .commit_log
+            .unit_at(u64::try_from(physical_offset).ok()?)
     }
 
     /// The min offset of a queue (GET_MIN_OFFSET); 0 for an unknown queue.
@@ -380,7 +388,9 @@ impl MessageStore {
 
 impl StoreInner {
     fn lock_put_state(&self) -> MutexGuard<'_, PutState> {
-        self.put_state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.put_state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Appends a prepared put and indexes it, under the writer lock.
@@ -391,7 +401,9 @@ impl StoreInner {
         let queue = if put.indexed {
             match self.queues.get_or_create(&put.topic, put.queue_id) {
                 Ok(queue) => Some(queue),
-                Err(error) => return PutMessageResult::failed(PutMessageStatus::UnknownError, error.to_string()),
+                Err(error) => {
+                    return PutMessageResult::failed(PutMessageStatus::UnknownError, error.to_string());
+                }
             }
         } else {
             None
@@ -421,7 +433,9 @@ impl StoreInner {
         let mut last_tags_code = 0;
         if let (Some(queue), Some(first)) = (queue.as_deref(), first_queue_offset) {
             let resolver = &self.config.tags_code_resolver;
-            for (index, (slot, physical)) in put.units.units.iter().zip(&appended.physical_offsets).enumerate() {
+            for (index, (slot, physical)) in
+                put.units.units.iter().zip(&appended.physical_offsets).enumerate()
+            {
                 let properties = put.properties.get(index).cloned().unwrap_or_default();
                 last_tags_code = resolver.tags_code(&put.topic, &properties, store_timestamp);
                 let entry = CqEntry {
@@ -437,8 +451,10 @@ impl StoreInner {
             }
             state.set_next_queue_offset(queue, first + put.units.units.len() as i64);
         }
-        self.dispatched_offset.store(appended.end_offset, Ordering::Release);
-        self.last_store_timestamp.store(store_timestamp, Ordering::Release);
+        self.dispatched_offset
+            .store(appended.end_offset, Ordering::Release);
+        self.last_store_timestamp
+            .store(store_timestamp, Ordering::Release);
         drop(state);
         let first_queue_offset = first_queue_offset.unwrap_or(0);
         if let Some(queue) = queue.as_deref() {
@@ -451,7 +467,11 @@ impl StoreInner {
                 store_timestamp,
             });
         }
-        let physical_offsets: Vec<i64> = appended.physical_offsets.iter().map(|offset| *offset as i64).collect();
+        let physical_offsets: Vec<i64> = appended
+            .physical_offsets
+            .iter()
+            .map(|offset| *offset as i64)
+            .collect();
         PutMessageResult {
             status,
             remark,

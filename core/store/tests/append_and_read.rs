@@ -15,7 +15,10 @@ fn messages_roll_over_files_with_a_blank_filler_and_read_back() {
     let store = MessageStore::open(small_config(dir.path())).unwrap();
     let mut results = Vec::new();
     for index in 0..100 {
-        results.push(put_ok(&store, message("T", 0, &format!("msg-{index:03}"), Some("TagA"))));
+        results.push(put_ok(
+            &store,
+            message("T", 0, &format!("msg-{index:03}"), Some("TagA")),
+        ));
     }
     let files = commit_log_files(dir.path());
     assert!(files.len() >= 3, "{files:?}");
@@ -50,7 +53,10 @@ fn messages_roll_over_files_with_a_blank_filler_and_read_back() {
         assert_eq!(id.store_host, "192.168.1.2:10911".parse().unwrap());
         let by_offset = store.message_at(append.physical_offset()).unwrap();
         assert_eq!(&by_offset, message);
-        assert_eq!(store.unit_at(append.physical_offset()).unwrap().len(), append.wrote_bytes);
+        assert_eq!(
+            store.unit_at(append.physical_offset()).unwrap().len(),
+            append.wrote_bytes
+        );
     }
     assert!(store.message_at(1).is_none(), "not a unit boundary");
     assert!(store.message_at(-1).is_none());
@@ -97,15 +103,24 @@ fn a_batch_becomes_consecutive_units_in_one_file() {
         assert_eq!(message.commit_log_offset, append.physical_offsets[index]);
         assert_eq!(message.flag, index as i32);
         assert_eq!(message.uniq_key(), Some(format!("B{index}").as_str()));
-        assert_eq!(message.properties.get("CLUSTER"), Some("c1"), "template properties are added");
+        assert_eq!(
+            message.properties.get("CLUSTER"),
+            Some("c1"),
+            "template properties are added"
+        );
         assert_eq!(message.store_timestamp, append.store_timestamp);
         if index > 0 {
             let previous = &messages[index - 1];
-            assert_eq!(message.commit_log_offset, previous.commit_log_offset + previous.store_size as i64);
+            assert_eq!(
+                message.commit_log_offset,
+                previous.commit_log_offset + previous.store_size as i64
+            );
         }
     }
     // A batch that does not fit the rest of the file starts the next file, whole.
-    let big = futures::executor::block_on(store.put_messages(batch("B", 8, 300))).append.unwrap();
+    let big = futures::executor::block_on(store.put_messages(batch("B", 8, 300)))
+        .append
+        .unwrap();
     assert_eq!(big.physical_offset(), 4096);
     assert_eq!(store.max_offset("B", 1), 14);
 }
@@ -121,9 +136,18 @@ fn illegal_puts_are_refused_without_writing() {
     assert_eq!(put(&store, big).status, PutMessageStatus::MessageIllegal);
     let mut long_properties = message("T", 0, "x", None);
     long_properties.properties.insert("K", "v".repeat(40_000));
-    assert_eq!(put(&store, long_properties).status, PutMessageStatus::PropertiesSizeExceeded);
-    assert_eq!(put(&store, message("../x", 0, "x", None)).status, PutMessageStatus::MessageIllegal);
-    assert_eq!(put(&store, message("", 0, "x", None)).status, PutMessageStatus::MessageIllegal);
+    assert_eq!(
+        put(&store, long_properties).status,
+        PutMessageStatus::PropertiesSizeExceeded
+    );
+    assert_eq!(
+        put(&store, message("../x", 0, "x", None)).status,
+        PutMessageStatus::MessageIllegal
+    );
+    assert_eq!(
+        put(&store, message("", 0, "x", None)).status,
+        PutMessageStatus::MessageIllegal
+    );
     let empty = BatchToStore {
         template: message("T", 0, "", None),
         entries: Vec::new(),
@@ -146,7 +170,10 @@ fn illegal_puts_are_refused_without_writing() {
     );
     assert_eq!(store.commit_log_max_offset(), 0);
     store.shutdown().unwrap();
-    assert_eq!(put(&store, message("T", 0, "late", None)).status, PutMessageStatus::ServiceNotAvailable);
+    assert_eq!(
+        put(&store, message("T", 0, "late", None)).status,
+        PutMessageStatus::ServiceNotAvailable
+    );
     assert!(store.get_messages("T", 0, 0, 1, 1, None).is_err());
 }
 

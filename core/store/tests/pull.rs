@@ -2,14 +2,14 @@
 //! count and byte limits, tag filtering and the arrival listener. (OFFSET_FOUND_NULL, MESSAGE_WAS_REMOVING and a
 //! queue starting late are covered by the unit tests of `src/pull.rs`.)
 
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions unwrap too
+
 mod common;
 
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use fulmen_store::{
-    GetMessageStatus, MessageArrival, MessageArrivalListener, MessageStore, TagsCodeFilter,
-};
+use fulmen_store::{GetMessageStatus, MessageArrival, MessageArrivalListener, MessageStore, TagsCodeFilter};
 
 fn store_with_25_messages(dir: &std::path::Path) -> MessageStore {
     let store = MessageStore::open(small_config(dir)).unwrap();
@@ -27,7 +27,10 @@ fn statuses_and_next_begin_offsets() {
 
     let unknown = pull(&store, "nope", 0, 0, 32);
     assert_eq!(unknown.status, GetMessageStatus::NoMessageInQueue);
-    assert_eq!((unknown.next_begin_offset, unknown.min_offset, unknown.max_offset), (0, 0, 0));
+    assert_eq!(
+        (unknown.next_begin_offset, unknown.min_offset, unknown.max_offset),
+        (0, 0, 0)
+    );
 
     let found = pull(&store, "T", 3, 0, 32);
     assert_eq!(found.status, GetMessageStatus::Found);
@@ -78,18 +81,28 @@ fn tag_filtering() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_25_messages(dir.path());
     let only_b = TagsCodeFilter::from_tags(["TagB"]);
-    let result = store.get_messages("T", 3, 0, 32, usize::MAX, Some(&only_b)).unwrap();
+    let result = store
+        .get_messages("T", 3, 0, 32, usize::MAX, Some(&only_b))
+        .unwrap();
     assert_eq!(result.status, GetMessageStatus::Found);
     assert_eq!(bodies(&result), ["m1", "m3", "m5", "m7", "m9"]);
     assert_eq!(result.queue_offsets, vec![1, 3, 5, 7, 9]);
     assert_eq!(result.next_begin_offset, 10);
     let none = TagsCodeFilter::from_tags(["TagC"]);
-    let result = store.get_messages("T", 3, 4, 32, usize::MAX, Some(&none)).unwrap();
+    let result = store
+        .get_messages("T", 3, 4, 32, usize::MAX, Some(&none))
+        .unwrap();
     assert_eq!(result.status, GetMessageStatus::NoMatchedMessage);
     assert_eq!(result.next_begin_offset, 10, "after the scanned entries");
     assert!(result.messages.is_empty());
     let all = TagsCodeFilter::all();
-    assert_eq!(store.get_messages("T", 3, 0, 32, usize::MAX, Some(&all)).unwrap().message_count(), 10);
+    assert_eq!(
+        store
+            .get_messages("T", 3, 0, 32, usize::MAX, Some(&all))
+            .unwrap()
+            .message_count(),
+        10
+    );
 }
 
 #[derive(Debug, Default)]
@@ -117,6 +130,10 @@ fn the_listener_hears_about_new_messages() {
     put_ok(&store, message("U", 2, "c", None));
     assert_eq!(
         *recorder.0.lock().unwrap(),
-        vec![("T".into(), 0, 0, 1), ("T".into(), 0, 1, 2), ("U".into(), 2, 0, 1)]
+        vec![
+            ("T".into(), 0, 0, 1),
+            ("T".into(), 0, 1, 2),
+            ("U".into(), 2, 0, 1)
+        ]
     );
 }

@@ -1,6 +1,8 @@
 //! Reopening after a clean shutdown and recovering after a crash: the store is dropped without shutdown (the
 //! `abort` marker stays), then the files are damaged the way a crash leaves them.
 
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions unwrap too
+
 mod common;
 
 use std::io::{Seek, SeekFrom, Write};
@@ -21,7 +23,10 @@ fn write_commit_log(root: &Path, offset: u64, bytes: &[u8]) {
 
 fn fill(store: &MessageStore, topic: &str, queue_id: i32, range: std::ops::Range<usize>) {
     for index in range {
-        put_ok(store, message(topic, queue_id, &format!("{topic}-{index}"), Some("TagA")));
+        put_ok(
+            store,
+            message(topic, queue_id, &format!("{topic}-{index}"), Some("TagA")),
+        );
     }
 }
 
@@ -68,7 +73,10 @@ fn a_crash_with_garbage_after_the_last_unit_is_truncated() {
     fill(&store, "A", 0, 0..40);
     let max = store.commit_log_max_offset() as u64;
     drop(store);
-    assert!(dir.path().join(ABORT_FILE_NAME).exists(), "no shutdown: the marker stays");
+    assert!(
+        dir.path().join(ABORT_FILE_NAME).exists(),
+        "no shutdown: the marker stays"
+    );
     let room = (4096 - max % 4096) as usize;
     write_commit_log(dir.path(), max, &vec![0xAB; room.min(300)]);
 
@@ -76,7 +84,9 @@ fn a_crash_with_garbage_after_the_last_unit_is_truncated() {
     assert!(!store.last_stop_was_clean());
     assert_eq!(store.commit_log_max_offset() as u64, max);
     assert_queue(&store, "A", 0, 40);
-    let next = put_ok(&store, message("A", 0, "A-40", Some("TagA"))).append.unwrap();
+    let next = put_ok(&store, message("A", 0, "A-40", Some("TagA")))
+        .append
+        .unwrap();
     assert_eq!(next.physical_offset() as u64, max, "the garbage was cut off");
     assert_eq!(next.queue_offset, 40);
     assert_queue(&store, "A", 0, 41);
@@ -88,7 +98,9 @@ fn a_torn_or_corrupt_last_unit_is_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let store = MessageStore::open(small_config(dir.path())).unwrap();
         fill(&store, "A", 0, 0..10);
-        let last = put_ok(&store, message("A", 0, "A-10", Some("TagA"))).append.unwrap();
+        let last = put_ok(&store, message("A", 0, "A-10", Some("TagA")))
+            .append
+            .unwrap();
         let unit = store.unit_at(last.physical_offset()).unwrap().to_vec();
         drop(store);
         // Make a copy of the last unit that claims to sit right after it, then damage it.
@@ -131,7 +143,10 @@ fn lost_consume_queues_are_rebuilt_from_the_commitlog() {
     let dir = tempfile::tempdir().unwrap();
     let store = MessageStore::open(small_config(dir.path())).unwrap();
     for index in 0..30 {
-        put_ok(&store, message("A", index % 3, &format!("A-{}", index / 3), Some("TagA")));
+        put_ok(
+            &store,
+            message("A", index % 3, &format!("A-{}", index / 3), Some("TagA")),
+        );
         put_ok(&store, message("B", 0, &format!("B-{index}"), Some("TagB")));
     }
     drop(store);
@@ -143,7 +158,9 @@ fn lost_consume_queues_are_rebuilt_from_the_commitlog() {
     }
     assert_queue(&store, "B", 0, 30);
     let filter = fulmen_store::TagsCodeFilter::from_tags(["TagB"]);
-    let tagged = store.get_messages("B", 0, 0, 32, usize::MAX, Some(&filter)).unwrap();
+    let tagged = store
+        .get_messages("B", 0, 0, 32, usize::MAX, Some(&filter))
+        .unwrap();
     assert_eq!(tagged.message_count(), 10, "tag codes are rebuilt too");
 }
 
@@ -155,7 +172,11 @@ fn consume_queue_entries_past_the_commitlog_end_are_dropped_on_a_clean_start() {
     let last = put_ok(&store, message("A", 0, "A-8", None)).append.unwrap();
     store.shutdown().unwrap();
     drop(store);
-    write_commit_log(dir.path(), last.physical_offset() as u64, &vec![0; last.wrote_bytes]);
+    write_commit_log(
+        dir.path(),
+        last.physical_offset() as u64,
+        &vec![0; last.wrote_bytes],
+    );
     let store = MessageStore::open(small_config(dir.path())).unwrap();
     assert_eq!(store.commit_log_max_offset(), last.physical_offset());
     assert_eq!(store.max_offset("A", 0), 8);

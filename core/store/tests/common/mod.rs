@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: small stores in temporary directories and message builders.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::Path;
 use std::time::Duration;
@@ -7,7 +7,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use fulmen_protocol::message::{MessageExt, Properties, decode_all, keys};
 use fulmen_store::{
-    FlushMode, GetMessageResult, MessageStore, MessageToStore, PutMessageResult, PutMessageStatus, StoreConfig,
+    FlushMode, GetMessageResult, MessageStore, MessageToStore, PutMessageResult, PutMessageStatus,
+    StoreConfig,
 };
 
 /// A store config with 4 KiB commitlog files and 10 entries per consume-queue file; no background flush of
@@ -56,7 +57,13 @@ pub fn put_ok(store: &MessageStore, message: MessageToStore) -> PutMessageResult
 }
 
 /// Pulls everything available (no filter).
-pub fn pull(store: &MessageStore, topic: &str, queue_id: i32, offset: i64, max_count: usize) -> GetMessageResult {
+pub fn pull(
+    store: &MessageStore,
+    topic: &str,
+    queue_id: i32,
+    offset: i64,
+    max_count: usize,
+) -> GetMessageResult {
     store
         .get_messages(topic, queue_id, offset, max_count, usize::MAX, None)
         .unwrap()
