@@ -106,7 +106,7 @@ impl CommitLog {
 
     /// The largest unit (or batch of units) that fits a file, leaving room for the BLANK filler.
     pub fn max_append_len(&self) -> usize {
-        self.file_size() - BLANK_MIN_LEN
+        self.file_size().saturating_sub(BLANK_MIN_LEN)
     }
 
     /// The offset of the oldest byte still stored.

@@ -99,22 +99,33 @@ pub(crate) fn recover(
         recovered: Recovered::default(),
     };
     let mut end = scan_start;
+    let mut clean_tail = true;
     for file in &files[start_index..] {
         match scan.file(file)? {
             FileEnd::Full => {
                 file.set_write_position(file.size());
                 end = file.end_offset();
             }
-            FileEnd::At(position) => {
+            FileEnd::Zeros(position) => {
                 end = file.start_offset() + position as u64;
+                break;
+            }
+            FileEnd::Invalid(position) => {
+                end = file.start_offset() + position as u64;
+                clean_tail = false;
                 break;
             }
         }
     }
-    if end < commit_log.files().max_offset() || files.iter().any(|file| file.start_offset() > end) {
+    let last = &files[last_index];
+    if !mode.unclean && clean_tail && last.start_offset() <= end {
+        // A clean stop leaves zeros after the last unit (appends are sequential and truncation erases), so
+        // there is nothing to erase: skip reading the rest of a possibly large file.
+        last.set_write_position((end - last.start_offset()) as usize);
+    } else {
         tracing::warn!(offset = end, "truncating the commitlog after its last valid unit");
+        commit_log.files().truncate_from(end)?;
     }
-    commit_log.files().truncate_from(end)?;
     for queue in queues.all() {
         queue.drop_entries_past(end)?;
     }
@@ -126,8 +137,10 @@ pub(crate) fn recover(
 enum FileEnd {
     /// The file is used up (a BLANK filler or too little room left): continue with the next file.
     Full,
-    /// The data ends at this position: nothing valid follows, in this file or later ones.
-    At(usize),
+    /// The data ends at this position, where the file holds zeros (nothing was written there).
+    Zeros(usize),
+    /// The data ends at this position, where the file holds a torn or invalid unit.
+    Invalid(usize),
 }
 
 struct Scan<'a> {
@@ -152,12 +165,12 @@ impl Scan<'_> {
                 })
                 .unwrap_or(UnitHeader::Invalid);
             match header {
-                UnitHeader::Empty => return Ok(FileEnd::At(position)),
+                UnitHeader::Empty => return Ok(FileEnd::Zeros(position)),
                 UnitHeader::Blank(len) if position + len == size => return Ok(FileEnd::Full),
                 UnitHeader::Message(len) if len <= size - position => {
                     let physical = file.start_offset() + position as u64;
                     let Some(message) = self.valid_message(file, position, len, physical) else {
-                        return Ok(FileEnd::At(position));
+                        return Ok(FileEnd::Invalid(position));
                     };
                     self.recovered.last_store_timestamp = Some(message.store_timestamp);
                     if self.dispatch {
@@ -167,7 +180,7 @@ impl Scan<'_> {
                 }
                 _ => {
                     tracing::warn!(file = %file.path().display(), position, "an invalid unit header ends the data");
-                    return Ok(FileEnd::At(position));
+                    return Ok(FileEnd::Invalid(position));
                 }
             }
         }

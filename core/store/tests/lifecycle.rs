@@ -124,3 +124,30 @@ fn the_store_and_its_put_futures_can_move_between_threads() {
         PutMessageStatus::PutOk
     );
 }
+
+#[test]
+fn readers_see_complete_messages_while_a_writer_appends() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MessageStore::open(small_config(dir.path())).unwrap());
+    let writer = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            for index in 0..300 {
+                put_ok(&store, message("T", 0, &format!("m{index}"), None));
+            }
+        })
+    };
+    let mut offset = 0;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while offset < 300 {
+        assert!(std::time::Instant::now() < deadline, "the reader fell behind");
+        let result = pull(&store, "T", 0, offset, 32);
+        for (message, queue_offset) in decoded(&result).iter().zip(&result.queue_offsets) {
+            assert_eq!(message.queue_offset, *queue_offset);
+            assert_eq!(message.body, format!("m{queue_offset}").as_bytes());
+        }
+        offset = result.next_begin_offset.max(offset);
+        std::thread::yield_now();
+    }
+    writer.join().unwrap();
+}
