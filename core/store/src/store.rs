@@ -1,0 +1,525 @@
+//! `MessageStore`: the facade the broker uses. It opens (and recovers) a store directory, appends messages to the
+//! commitlog and indexes them in consume queues in the same step, serves pulls and offset queries, and runs the
+//! flush thread.
+//!
+//! How async meets blocking I/O: appends and reads only copy bytes to or from memory-mapped files, so they are
+//! plain synchronous methods that are fine to call from async code (a read of cold data may page-fault; a
+//! broker that expects much cold reading can move pulls to `spawn_blocking`). Every fsync happens on the
+//! store's own `fulmen-store-flush` thread. A put is an `async fn` only to await, under sync flush, the
+//! completion of its group commit; it never blocks a tokio worker and needs no particular runtime. The store
+//! never builds a runtime and depends on no timer: a caller that wants a deadline on a sync-flush put wraps
+//! the future in its own timeout.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use fulmen_protocol::message::MessageExt;
+use fulmen_protocol::msgid::OffsetMessageId;
+
+use crate::arrival::{MessageArrival, MessageArrivalListener};
+use crate::checkpoint::{Checkpoint, CheckpointFile};
+use crate::commit_log::CommitLog;
+use crate::config::{FlushMode, StoreConfig};
+use crate::consume_queue::{ConsumeQueue, CqEntry};
+use crate::consume_queue_table::ConsumeQueueTable;
+use crate::error::{Result, StoreError};
+use crate::filter::MessageFilter;
+use crate::flush::{FlushRequests, FlushService, FlushTarget};
+use crate::fs_util::create_dir_all;
+use crate::get_result::GetMessageResult;
+use crate::markers::{StoreLock, abort_marker_exists, create_abort_marker, remove_abort_marker};
+use crate::message_to_store::{
+    BatchToStore, MessageToStore, PreparedPut, PutLimits, Refusal, prepare_batch, prepare_message,
+};
+use crate::pull::{PullLimits, get_messages};
+use crate::put_result::{AppendResult, PutMessageResult, PutMessageStatus};
+use crate::recovery::{RecoveryMode, recover};
+use crate::time_search::{BoundaryType, offset_by_time};
+
+/// The name of the checkpoint file in the store root.
+pub const CHECKPOINT_FILE_NAME: &str = "checkpoint";
+
+/// A message store on one directory. Share it behind an `Arc`; every method takes `&self`.
+pub struct MessageStore {
+    inner: Arc<StoreInner>,
+    flush_requests: Arc<FlushRequests>,
+    flush_service: Mutex<Option<FlushService>>,
+    last_stop_was_clean: bool,
+}
+
+impl fmt::Debug for MessageStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MessageStore")
+            .field("root_dir", &self.inner.config.root_dir)
+            .field("commit_log", &self.inner.commit_log)
+            .field("closed", &self.inner.closed.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+/// What the flush thread shares with the facade.
+struct StoreInner {
+    config: StoreConfig,
+    commit_log: CommitLog,
+    queues: ConsumeQueueTable,
+    checkpoint: CheckpointFile,
+    put_state: Mutex<PutState>,
+    /// Every unit below this commitlog offset has its consume-queue entry written (in memory).
+    dispatched_offset: AtomicU64,
+    last_store_timestamp: AtomicI64,
+    listener: RwLock<Option<Arc<dyn MessageArrivalListener>>>,
+    closed: AtomicBool,
+    _lock: StoreLock,
+}
+
+/// What only the single writer touches.
+#[derive(Debug, Default)]
+struct PutState {
+    /// The next queue offset of each (topic, queue id) seen since the store opened.
+    next_queue_offsets: HashMap<String, HashMap<i32, i64>>,
+    /// Store timestamps never go backwards (so searching by time is a binary search).
+    timestamp_floor: i64,
+}
+
+impl PutState {
+    fn next_queue_offset(&mut self, queue: &ConsumeQueue) -> i64 {
+        if let Some(offset) = self
+            .next_queue_offsets
+            .get(queue.topic())
+            .and_then(|by_id| by_id.get(&queue.queue_id()))
+        {
+            return *offset;
+        }
+        queue.max_offset()
+    }
+
+    fn set_next_queue_offset(&mut self, queue: &ConsumeQueue, offset: i64) {
+        let by_id = match self.next_queue_offsets.get_mut(queue.topic()) {
+            Some(by_id) => by_id,
+            None => self
+                .next_queue_offsets
+                .entry(queue.topic().to_owned())
+                .or_default(),
+        };
+        by_id.insert(queue.queue_id(), offset);
+    }
+
+    fn next_timestamp(&mut self) -> i64 {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_millis() as i64);
+        self.timestamp_floor = self.timestamp_floor.max(now);
+        self.timestamp_floor
+    }
+}
+
+impl MessageStore {
+    /// Opens the store at `config.root_dir` (created if missing): takes its lock, recovers, marks it running
+    /// (`abort`) and starts the flush thread. Fails with [`StoreError::LockHeld`] if another store has it open.
+    pub fn open(config: StoreConfig) -> Result<MessageStore> {
+        config.validate()?;
+        let root = config.root_dir.clone();
+        create_dir_all(&root)?;
+        let lock = StoreLock::acquire(&root)?;
+        let unclean = abort_marker_exists(&root);
+        let (checkpoint_file, checkpoint) = CheckpointFile::open(&root.join(CHECKPOINT_FILE_NAME))?;
+        let commit_log = CommitLog::open(&config.commit_log_dir(), config.commit_log_file_size)?;
+        let queues =
+            ConsumeQueueTable::load(&config.consume_queue_dir(), config.consume_queue_entries_per_file)?;
+        let recovered = recover(
+            &commit_log,
+            &queues,
+            &config.tags_code_resolver,
+            RecoveryMode {
+                unclean,
+                checkpoint: checkpoint.as_ref(),
+                check_crc: config.check_crc_on_recover,
+            },
+        )?;
+        tracing::info!(
+            root = %root.display(), clean = !unclean, commit_log_end = recovered.commit_log_end,
+            redispatched = recovered.redispatched, "store recovered"
+        );
+        create_abort_marker(&root)?;
+        let timestamp_floor = recovered
+            .last_store_timestamp
+            .unwrap_or_default()
+            .max(checkpoint.map_or(0, |checkpoint| checkpoint.physic_msg_timestamp));
+        let inner = Arc::new(StoreInner {
+            commit_log,
+            queues,
+            checkpoint: checkpoint_file,
+            put_state: Mutex::new(PutState {
+                next_queue_offsets: HashMap::new(),
+                timestamp_floor,
+            }),
+            dispatched_offset: AtomicU64::new(recovered.commit_log_end),
+            last_store_timestamp: AtomicI64::new(timestamp_floor),
+            listener: RwLock::new(None),
+            closed: AtomicBool::new(false),
+            _lock: lock,
+            config,
+        });
+        if unclean {
+            // Persist the rebuilt state now, so that another crash does not scan the same files again.
+            inner.flush_commit_log()?;
+            inner.flush_consume_queues_and_checkpoint()?;
+        }
+        let service = FlushService::start(
+            inner.clone(),
+            inner.config.flush_mode,
+            inner.config.consume_queue_flush_interval,
+        )?;
+        Ok(MessageStore {
+            inner,
+            flush_requests: service.requests(),
+            flush_service: Mutex::new(Some(service)),
+            last_stop_was_clean: !unclean,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &StoreConfig {
+        &self.inner.config
+    }
+
+    /// The root directory.
+    pub fn root_dir(&self) -> &Path {
+        &self.inner.config.root_dir
+    }
+
+    /// Whether the previous run shut down cleanly (no `abort` marker was found at open).
+    pub fn last_stop_was_clean(&self) -> bool {
+        self.last_stop_was_clean
+    }
+
+    /// Registers the listener told about new messages (replacing any previous one).
+    pub fn set_arrival_listener(&self, listener: Arc<dyn MessageArrivalListener>) {
+        *self
+            .inner
+            .listener
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(listener);
+    }
+
+    /// Stores one message. Under sync flush, returns once it is durable (`FLUSH_DISK_TIMEOUT` if the flush
+    /// fails or the store stops first), unless its `WAIT` property is `false`.
+    pub async fn put_message(&self, message: MessageToStore) -> PutMessageResult {
+        let prepared = prepare_message(message, self.limits());
+        self.put_prepared(prepared).await
+    }
+
+    /// Stores a batch as consecutive units with consecutive queue offsets, all in one commitlog file.
+    pub async fn put_messages(&self, batch: BatchToStore) -> PutMessageResult {
+        let prepared = prepare_batch(batch, self.limits());
+        self.put_prepared(prepared).await
+    }
+
+    fn limits(&self) -> PutLimits {
+        PutLimits {
+            max_message_size: self.inner.config.max_message_size,
+            max_append_len: self.inner.commit_log.max_append_len(),
+        }
+    }
+
+    async fn put_prepared(&self, prepared: Result<PreparedPut, Refusal>) -> PutMessageResult {
+        let prepared = match prepared {
+            Ok(prepared) => prepared,
+            Err((status, remark)) => return PutMessageResult::failed(status, remark),
+        };
+        let wait_for_flush = prepared.wait_for_flush;
+        let result = self.inner.append(prepared);
+        let end_offset = match &result.append {
+            Some(append) if result.is_ok() => append.end_offset as u64,
+            _ => return result,
+        };
+        if self.inner.config.flush_mode != FlushMode::Sync {
+            return result;
+        }
+        let flushed = self.flush_requests.request(end_offset);
+        if !wait_for_flush {
+            return result;
+        }
+        match flushed.await {
+            Ok(true) => result,
+            Ok(false) | Err(_) => PutMessageResult {
+                status: PutMessageStatus::FlushDiskTimeout,
+                remark: Some("the commitlog flush did not complete".into()),
+                ..result
+            },
+        }
+    }
+
+    /// Reads up to `max_count` messages (and about `max_bytes`, both capped by the configuration) of a queue
+    /// from `offset`, keeping those whose tag code `filter` accepts, with the status and offsets of a pull.
+    pub fn get_messages(
+        &self,
+        topic: &str,
+        queue_id: i32,
+        offset: i64,
+        max_count: usize,
+        max_bytes: usize,
+        filter: Option<&dyn MessageFilter>,
+    ) -> Result<GetMessageResult> {
+        self.ensure_open()?;
+        let config = &self.inner.config;
+        let limits = PullLimits {
+            max_count: max_count.min(config.max_transfer_count),
+            max_bytes: max_bytes.min(config.max_transfer_bytes),
+        };
+        let queue = self.inner.queues.get(topic, queue_id);
+        get_messages(&self.inner.commit_log, queue.as_deref(), offset, limits, filter)
+    }
+
+    /// The message stored at a commitlog offset (VIEW_MESSAGE_BY_ID), if a valid unit starts there.
+    pub fn message_at(&self, physical_offset: i64) -> Option<MessageExt> {
+        self.inner
+            .commit_log
+            .message_at(u64::try_from(physical_offset).ok()?)
+    }
+
+    /// The raw unit stored at a commitlog offset, if a unit starts there.
+    pub fn unit_at(&self, physical_offset: i64) -> Option<Bytes> {
+        self.inner
+            .commit_log
+            .unit_at(u64::try_from(physical_offset).ok()?)
+    }
+
+    /// The min offset of a queue (GET_MIN_OFFSET); 0 for an unknown queue.
+    pub fn min_offset(&self, topic: &str, queue_id: i32) -> i64 {
+        self.inner
+            .queues
+            .get(topic, queue_id)
+            .map_or(0, |queue| queue.min_offset())
+    }
+
+    /// The max offset of a queue, one past its last message (GET_MAX_OFFSET); 0 for an unknown queue.
+    pub fn max_offset(&self, topic: &str, queue_id: i32) -> i64 {
+        self.inner
+            .queues
+            .get(topic, queue_id)
+            .map_or(0, |queue| queue.max_offset())
+    }
+
+    /// The queue offset of the message stored at `timestamp` (SEARCH_OFFSET_BY_TIMESTAMP); 0 for an unknown
+    /// queue.
+    pub fn offset_by_time(&self, topic: &str, queue_id: i32, timestamp: i64, boundary: BoundaryType) -> i64 {
+        self.inner.queues.get(topic, queue_id).map_or(0, |queue| {
+            offset_by_time(&self.inner.commit_log, &queue, timestamp, boundary)
+        })
+    }
+
+    /// The store timestamp of the message at `queue_offset` of a queue.
+    pub fn store_time_at(&self, topic: &str, queue_id: i32, queue_offset: i64) -> Option<i64> {
+        let entry = self.inner.queues.get(topic, queue_id)?.entry(queue_offset)?;
+        if entry.is_filler() {
+            return None;
+        }
+        self.inner
+            .commit_log
+            .store_timestamp_at(u64::try_from(entry.commit_log_offset).ok()?)
+    }
+
+    /// The store timestamp of a queue's oldest message (GET_EARLIEST_MSG_STORETIME).
+    pub fn earliest_store_time(&self, topic: &str, queue_id: i32) -> Option<i64> {
+        self.store_time_at(topic, queue_id, self.min_offset(topic, queue_id))
+    }
+
+    /// Every (topic, queue id) that has a consume queue.
+    pub fn queues(&self) -> Vec<(String, i32)> {
+        self.inner
+            .queues
+            .all()
+            .iter()
+            .map(|queue| (queue.topic().to_owned(), queue.queue_id()))
+            .collect()
+    }
+
+    /// The offset of the oldest commitlog byte still stored.
+    pub fn commit_log_min_offset(&self) -> i64 {
+        self.inner.commit_log.min_offset() as i64
+    }
+
+    /// The commitlog offset just past the last unit.
+    pub fn commit_log_max_offset(&self) -> i64 {
+        self.inner.commit_log.max_offset() as i64
+    }
+
+    /// The commitlog offset below which everything is durable.
+    pub fn commit_log_flushed_offset(&self) -> i64 {
+        self.inner.commit_log.flushed_offset() as i64
+    }
+
+    /// Stops the store cleanly: refuses new puts, waits for the append in progress, flushes the commitlog,
+    /// the consume queues and the checkpoint, and removes the `abort` marker. Idempotent. Dropping a store
+    /// without calling this leaves the marker, and the next open recovers as after a crash.
+    pub fn shutdown(&self) -> Result<()> {
+        if self.inner.closed.swap(true, Ordering::AcqRel) {
+            return Ok(());
+        }
+        // Appends in progress finish before the final flush.
+        drop(self.inner.lock_put_state());
+        let service = self
+            .flush_service
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(mut service) = service {
+            service.stop(true);
+        }
+        self.inner.flush_commit_log()?;
+        self.inner.flush_consume_queues_and_checkpoint()?;
+        remove_abort_marker(&self.inner.config.root_dir)
+    }
+
+    fn ensure_open(&self) -> Result<()> {
+        if self.inner.closed.load(Ordering::Acquire) {
+            Err(StoreError::Closed)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl StoreInner {
+    fn lock_put_state(&self) -> MutexGuard<'_, PutState> {
+        self.put_state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Appends a prepared put and indexes it, under the writer lock.
+    fn append(&self, mut put: PreparedPut) -> PutMessageResult {
+        if self.closed.load(Ordering::Acquire) {
+            return PutMessageResult::failed(PutMessageStatus::ServiceNotAvailable, "the store is shut down");
+        }
+        let queue = if put.indexed {
+            match self.queues.get_or_create(&put.topic, put.queue_id) {
+                Ok(queue) => Some(queue),
+                Err(error) => {
+                    return PutMessageResult::failed(PutMessageStatus::UnknownError, error.to_string());
+                }
+            }
+        } else {
+            None
+        };
+        let mut state = self.lock_put_state();
+        if self.closed.load(Ordering::Acquire) {
+            return PutMessageResult::failed(PutMessageStatus::ServiceNotAvailable, "the store is shut down");
+        }
+        let first_queue_offset = queue.as_deref().map(|queue| state.next_queue_offset(queue));
+        let store_timestamp = state.next_timestamp();
+        let appended = match self
+            .commit_log
+            .append(&mut put.units, first_queue_offset, store_timestamp)
+        {
+            Ok(appended) => appended,
+            Err(error) => {
+                tracing::error!(%error, "appending to the commitlog failed");
+                let status = match error {
+                    StoreError::Io { .. } => PutMessageStatus::CreateMappedFileFailed,
+                    _ => PutMessageStatus::UnknownError,
+                };
+                return PutMessageResult::failed(status, error.to_string());
+            }
+        };
+        let mut status = PutMessageStatus::PutOk;
+        let mut remark = None;
+        let mut last_tags_code = 0;
+        if let (Some(queue), Some(first)) = (queue.as_deref(), first_queue_offset) {
+            let resolver = &self.config.tags_code_resolver;
+            for (index, (slot, physical)) in
+                put.units.units.iter().zip(&appended.physical_offsets).enumerate()
+            {
+                let properties = put.properties.get(index).cloned().unwrap_or_default();
+                last_tags_code = resolver.tags_code(&put.topic, &properties, store_timestamp);
+                let entry = CqEntry {
+                    commit_log_offset: *physical as i64,
+                    size: slot.len as i32,
+                    tags_code: last_tags_code,
+                };
+                if let Err(error) = queue.put(first + index as i64, entry) {
+                    tracing::error!(%error, topic = %put.topic, queue_id = put.queue_id, "indexing a message failed");
+                    status = PutMessageStatus::UnknownError;
+                    remark = Some(format!("stored but not indexed: {error}"));
+                }
+            }
+            state.set_next_queue_offset(queue, first + put.units.units.len() as i64);
+        }
+        self.dispatched_offset
+            .store(appended.end_offset, Ordering::Release);
+        self.last_store_timestamp
+            .store(store_timestamp, Ordering::Release);
+        drop(state);
+        let first_queue_offset = first_queue_offset.unwrap_or(0);
+        if let Some(queue) = queue.as_deref() {
+            self.notify_arrival(&MessageArrival {
+                topic: &put.topic,
+                queue_id: put.queue_id,
+                queue_offset: first_queue_offset,
+                max_offset: queue.max_offset(),
+                tags_code: last_tags_code,
+                store_timestamp,
+            });
+        }
+        let physical_offsets: Vec<i64> = appended
+            .physical_offsets
+            .iter()
+            .map(|offset| *offset as i64)
+            .collect();
+        PutMessageResult {
+            status,
+            remark,
+            append: Some(AppendResult {
+                msg_ids: physical_offsets
+                    .iter()
+                    .map(|offset| OffsetMessageId::new(put.store_host, *offset).to_string())
+                    .collect(),
+                physical_offsets,
+                queue_offset: first_queue_offset,
+                store_timestamp,
+                wrote_bytes: put.units.len(),
+                end_offset: appended.end_offset as i64,
+            }),
+        }
+    }
+
+    fn notify_arrival(&self, arrival: &MessageArrival<'_>) {
+        let listener = self
+            .listener
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        if let Some(listener) = listener {
+            listener.message_arrived(arrival);
+        }
+    }
+}
+
+impl FlushTarget for StoreInner {
+    fn flush_commit_log(&self) -> Result<u64> {
+        self.commit_log.flush()
+    }
+
+    fn flush_consume_queues_and_checkpoint(&self) -> Result<()> {
+        // Sampled first: every entry for units below it is already written, so flushing the queues makes it
+        // a safe recovery point.
+        let dispatched = self.dispatched_offset.load(Ordering::Acquire) as i64;
+        let timestamp = self.last_store_timestamp.load(Ordering::Acquire);
+        let flushed = self.commit_log.flush()? as i64;
+        self.queues.flush_all()?;
+        self.checkpoint.store(&Checkpoint {
+            physic_msg_timestamp: timestamp,
+            logics_msg_timestamp: timestamp,
+            index_msg_timestamp: 0,
+            master_flushed_offset: flushed,
+            confirm_phy_offset: flushed,
+            logics_flushed_offset: dispatched,
+        })
+    }
+}
