@@ -17,8 +17,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "toolchain"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo --version
-java -version 2>&1 | head -1
-mvn -v 2>/dev/null | head -1
+# sed, not head: head exits after one line and under pipefail the writer's broken pipe would fail the script.
+java -version 2>&1 | sed -n 1p
+mvn -v 2>/dev/null | sed -n 1p
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
