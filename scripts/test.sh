@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check of the project, installing what it needs first. CI (.ci/run) calls exactly this script.
 #
-#   scripts/test.sh            fmt, clippy, all tests, golden vectors (Java -> Rust and Rust -> Java), fuzz smoke
+#   scripts/test.sh            fmt, clippy, all tests, golden vectors (Java -> Rust and Rust -> Java), Java interop
+#                              tests against the fulmen binary, fuzz smoke
 #
 # Environment:
 #   FULMEN_FUZZ_SECONDS=N      seconds per fuzz target in the smoke run (default 20; 0 skips fuzzing)
@@ -16,8 +17,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "toolchain"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo --version
-java -version 2>&1 | head -1
-mvn -v 2>/dev/null | head -1
+# sed, not head: head exits after one line and under pipefail the writer's broken pipe would fail the script.
+java -version 2>&1 | sed -n 1p
+mvn -v 2>/dev/null | sed -n 1p
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -36,6 +38,10 @@ rust_vectors="$(mktemp -d)"
 trap 'rm -rf "$rust_vectors"' EXIT
 FULMEN_RUST_VECTORS_DIR="$rust_vectors" cargo test -p fulmen-protocol --locked --test rust_vectors -q
 interop/java/verify-vectors.sh "$rust_vectors" --strict-order
+
+step "interop: the official Java admin tool, broker registration and producer against 'fulmen namesrv' on 127.0.0.1"
+cargo build -p fulmen-cli --locked
+interop/java/run-interop-tests.sh target/debug/fulmen
 
 if [ "$fuzz_seconds" != "0" ]; then
   step "fuzz smoke: ${fuzz_seconds}s per target, seeded with the golden vectors"

@@ -16,7 +16,8 @@ done
 
 stale=1
 if [[ -f "$stamp" && -f "$classpath_file" ]]; then
-    if [[ -z "$(find "$project/pom.xml" "$project/src" -newer "$stamp" -print -quit)" ]]; then
+    # Only the main sources count: the JUnit tests under src/test are not part of the vector tools.
+    if [[ -z "$(find "$project/pom.xml" "$project/src/main" -newer "$stamp" -print -quit)" ]]; then
         stale=0
     fi
 fi
@@ -24,7 +25,7 @@ if [[ "$stale" == 1 ]]; then
     mkdir -p "$target"
     log="$target/build.log"
     if ! mvn -q -B -Dstyle.color=never -f "$project/pom.xml" compile dependency:build-classpath \
-        -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime >"$log" 2>&1; then
+        -Dmdep.outputFile="$classpath_file" -DincludeScope=runtime >"$log" 2>&1; then
         cat "$log" >&2
         echo "run-java.sh: Maven build failed (log: $log)" >&2
         exit 1
