@@ -1,6 +1,7 @@
 //! `fulmen namesrv`: a name server on the given address (127.0.0.1:9876 by default), until SIGINT or SIGTERM.
 
 use std::error::Error;
+use std::io::Write as _;
 use std::net::SocketAddr;
 
 use clap::Args;
@@ -18,8 +19,10 @@ pub struct NamesrvArgs {
 pub async fn run(args: NamesrvArgs) -> Result<(), Box<dyn Error>> {
     let config = NamesrvConfig::with_listen_addr(args.listen);
     let server = NameServer::start(config).await?;
-    // Apache's name server prints the same line; scripts and tests read the address from it.
-    println!(
+    // Apache's name server prints the same line; scripts and tests read the address from it. A closed stdout
+    // is not a reason to stop.
+    let _ = writeln!(
+        std::io::stdout().lock(),
         "The Name Server boot success. serializeType=JSON, address {}",
         server.local_addr()
     );

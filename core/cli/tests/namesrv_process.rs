@@ -1,0 +1,46 @@
+//! `fulmen namesrv` as a process: it prints Apache's boot line with the bound address, serves, and exits 0 on
+//! SIGTERM, even when whoever started it has already closed its stdout and stderr pipes.
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[test]
+fn namesrv_serves_and_stops_cleanly_on_sigterm_with_closed_pipes() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fulmen"))
+        .args(["namesrv", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut boot_line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut boot_line)
+        .unwrap();
+    let addr = boot_line
+        .trim()
+        .strip_prefix("The Name Server boot success. serializeType=JSON, address ")
+        .unwrap_or_else(|| panic!("unexpected boot line {boot_line:?}"));
+    TcpStream::connect_timeout(&addr.parse().unwrap(), Duration::from_secs(5)).unwrap();
+    drop(child.stderr.take()); // both pipes are now closed, as a supervisor that stopped reading would leave them
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "fulmen namesrv did not stop within 15 s of SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "exit status {status}");
+}
