@@ -7,6 +7,8 @@ use std::net::SocketAddr;
 use clap::Args;
 use fulmen_namesrv::{NameServer, NamesrvConfig};
 
+use crate::signal::StopSignals;
+
 /// Options of `fulmen namesrv`.
 #[derive(Debug, Args)]
 pub struct NamesrvArgs {
@@ -18,6 +20,7 @@ pub struct NamesrvArgs {
 /// Runs the name server until a stop signal, then shuts it down gracefully.
 pub async fn run(args: NamesrvArgs) -> Result<(), Box<dyn Error>> {
     let config = NamesrvConfig::with_listen_addr(args.listen);
+    let stop = StopSignals::install()?;
     let server = NameServer::start(config).await?;
     // Apache's name server prints the same line; scripts and tests read the address from it. A closed stdout
     // is not a reason to stop.
@@ -26,7 +29,7 @@ pub async fn run(args: NamesrvArgs) -> Result<(), Box<dyn Error>> {
         "The Name Server boot success. serializeType=JSON, address {}",
         server.local_addr()
     );
-    super::signal::shutdown_requested().await;
+    stop.wait().await;
     tracing::info!("stopping the name server");
     server.shutdown().await;
     Ok(())
