@@ -1,0 +1,205 @@
+//! Configuration of the client facade, with Apache RocketMQ's defaults and the checks that run at start.
+
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::validation::check_group;
+
+/// The template topic producers fall back to for unknown topics (`TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`).
+pub const DEFAULT_CREATE_TOPIC_KEY: &str = "TBW102";
+/// The largest message body accepted by default (4 MiB, `DefaultMQProducer.maxMessageSize`).
+pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
+
+/// Settings every client (producer or consumer) has: where the name servers are and the periodic tasks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// Name server addresses, `host:port` separated by `;` (Java's `namesrvAddr`).
+    pub namesrv_addr: String,
+    /// The timeout of name server and admin requests (`mqClientApiTimeout`, 3 s).
+    pub rpc_timeout: Duration,
+    /// How often routes of used topics are refreshed (`pollNameServerInterval`, 30 s).
+    pub route_poll_interval: Duration,
+    /// How often brokers get a heartbeat (`heartbeatBrokerInterval`, 30 s).
+    pub heartbeat_interval: Duration,
+}
+
+impl ClientConfig {
+    /// Defaults with `namesrv_addr`.
+    pub fn new(namesrv_addr: impl Into<String>) -> Self {
+        ClientConfig {
+            namesrv_addr: namesrv_addr.into(),
+            rpc_timeout: Duration::from_secs(3),
+            route_poll_interval: Duration::from_secs(30),
+            heartbeat_interval: Duration::from_secs(30),
+        }
+    }
+
+    /// The name server addresses, in the configured order, empty entries dropped.
+    pub fn namesrv_addrs(&self) -> Vec<String> {
+        self.namesrv_addr
+            .split(';')
+            .map(str::trim)
+            .filter(|addr| !addr.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Checks that every value is usable.
+    pub fn validate(&self) -> Result<()> {
+        let addrs = self.namesrv_addrs();
+        if addrs.is_empty() {
+            return Err(Error::invalid_argument("no name server address is configured"));
+        }
+        for addr in &addrs {
+            let valid = addr
+                .rsplit_once(':')
+                .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+            if !valid {
+                return Err(Error::invalid_argument(format!(
+                    "the name server address {addr} is not host:port"
+                )));
+            }
+        }
+        non_zero("rpc_timeout", self.rpc_timeout)?;
+        non_zero("route_poll_interval", self.route_poll_interval)?;
+        non_zero("heartbeat_interval", self.heartbeat_interval)
+    }
+}
+
+/// Settings of a [`crate::Producer`]; the defaults are `DefaultMQProducer`'s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProducerConfig {
+    /// The client settings.
+    pub client: ClientConfig,
+    /// The producer group.
+    pub group: String,
+    /// The time one send may take, retries included (`sendMsgTimeout`, 3 s).
+    pub send_timeout: Duration,
+    /// Further attempts after a failed synchronous send (`retryTimesWhenSendFailed`, 2).
+    pub retry_times: u32,
+    /// Bodies at least this long are compressed (`compressMsgBodyOverHowmuch`, 4096).
+    pub compress_over: usize,
+    /// The zlib level of compression (`rocketmq.message.compressLevel`, 5).
+    pub compress_level: i32,
+    /// The largest body accepted (`maxMessageSize`, 4 MiB).
+    pub max_message_size: usize,
+    /// The queue count of auto-created topics (`defaultTopicQueueNums`, 4).
+    pub default_topic_queue_nums: i32,
+    /// The template topic of auto-created topics (`createTopicKey`, `TBW102`).
+    pub create_topic_key: String,
+}
+
+impl ProducerConfig {
+    /// Defaults with the name servers `namesrv_addr` and the producer `group`.
+    pub fn new(namesrv_addr: impl Into<String>, group: impl Into<String>) -> Self {
+        ProducerConfig {
+            client: ClientConfig::new(namesrv_addr),
+            group: group.into(),
+            send_timeout: Duration::from_secs(3),
+            retry_times: 2,
+            compress_over: 4096,
+            compress_level: 5,
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            default_topic_queue_nums: 4,
+            create_topic_key: DEFAULT_CREATE_TOPIC_KEY.to_owned(),
+        }
+    }
+
+    /// Checks that every value is usable, as `DefaultMQProducerImpl.checkConfig` does.
+    pub fn validate(&self) -> Result<()> {
+        self.client.validate()?;
+        check_group(&self.group)?;
+        if self.group == "DEFAULT_PRODUCER" {
+            return Err(Error::invalid_argument(
+                "producerGroup can not equal DEFAULT_PRODUCER, please specify another one.",
+            ));
+        }
+        non_zero("send_timeout", self.send_timeout)?;
+        if !(-1..=9).contains(&self.compress_level) {
+            return Err(Error::invalid_argument("compress_level must be between -1 and 9"));
+        }
+        if self.max_message_size == 0 {
+            return Err(Error::invalid_argument("max_message_size must be at least 1"));
+        }
+        if self.default_topic_queue_nums < 1 {
+            return Err(Error::invalid_argument(
+                "default_topic_queue_nums must be at least 1",
+            ));
+        }
+        crate::validation::check_topic(&self.create_topic_key)
+    }
+}
+
+/// Settings of a [`crate::PullConsumer`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullConsumerConfig {
+    /// The client settings.
+    pub client: ClientConfig,
+    /// The consumer group.
+    pub group: String,
+    /// The largest body a pulled message may decompress to (4 MiB by default, like the broker's limit).
+    pub max_message_size: usize,
+}
+
+impl PullConsumerConfig {
+    /// Defaults with the name servers `namesrv_addr` and the consumer `group`.
+    pub fn new(namesrv_addr: impl Into<String>, group: impl Into<String>) -> Self {
+        PullConsumerConfig {
+            client: ClientConfig::new(namesrv_addr),
+            group: group.into(),
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+        }
+    }
+
+    /// Checks that every value is usable.
+    pub fn validate(&self) -> Result<()> {
+        self.client.validate()?;
+        check_group(&self.group)?;
+        if self.max_message_size == 0 {
+            return Err(Error::invalid_argument("max_message_size must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+fn non_zero(name: &str, value: Duration) -> Result<()> {
+    if value.is_zero() {
+        return Err(Error::invalid_argument(format!(
+            "{name} must be longer than zero"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_apache_and_validate() {
+        let config = ProducerConfig::new("127.0.0.1:9876;10.0.0.2:9876", "PG");
+        assert_eq!(config.send_timeout, Duration::from_secs(3));
+        assert_eq!(config.retry_times, 2);
+        assert_eq!(config.compress_over, 4096);
+        assert_eq!(config.max_message_size, 4 * 1024 * 1024);
+        assert_eq!(config.client.route_poll_interval, Duration::from_secs(30));
+        assert_eq!(config.client.heartbeat_interval, Duration::from_secs(30));
+        assert_eq!(config.client.namesrv_addrs(), ["127.0.0.1:9876", "10.0.0.2:9876"]);
+        config.validate().unwrap();
+        PullConsumerConfig::new("localhost:9876", "CG")
+            .validate()
+            .unwrap();
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(ProducerConfig::new("", "PG").validate().is_err());
+        assert!(ProducerConfig::new("nohost", "PG").validate().is_err());
+        assert!(ProducerConfig::new("h:99999", "PG").validate().is_err());
+        assert!(ProducerConfig::new("h:1", "DEFAULT_PRODUCER").validate().is_err());
+        assert!(ProducerConfig::new("h:1", "bad group").validate().is_err());
+        let mut config = ProducerConfig::new("h:1", "PG");
+        config.send_timeout = Duration::ZERO;
+        assert!(config.validate().is_err());
+    }
+}

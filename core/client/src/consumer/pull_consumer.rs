@@ -1,0 +1,167 @@
+//! [`PullConsumer`]: the pull primitive. It lists a topic's readable queues, pulls from a queue at an offset,
+//! and reads and stores the group's offsets on the broker. The lite pull consumer's subscribe / assign / poll
+//! loop will live here too, on top of these calls.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use fulmen_protocol::body::{
+    ConsumeFromWhere, ConsumeType, ConsumerData, MessageModel, MessageQueue, SubscriptionData,
+};
+
+use super::offsets;
+use super::pull_api::{pull_request, pull_result};
+use super::pull_result::PullResult;
+use crate::config::PullConsumerConfig;
+use crate::error::{Error, ErrorKind, Result};
+use crate::instance::{ClientInstance, identity};
+
+/// `PermName.PERM_READ`.
+const PERM_READ: i32 = 0x4;
+
+/// A pull consumer. Cheap to clone; clones share connections and tasks. Dropping the last clone stops the
+/// background tasks; [`PullConsumer::shutdown`] also unregisters the group from the brokers.
+#[derive(Clone)]
+pub struct PullConsumer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: PullConsumerConfig,
+    instance: ClientInstance,
+}
+
+impl PullConsumer {
+    /// Checks `config` and starts a consumer on the current tokio runtime.
+    pub async fn start(config: PullConsumerConfig) -> Result<PullConsumer> {
+        config.validate()?;
+        let instance = ClientInstance::start(config.client.clone())?;
+        instance.register_consumer(ConsumerData {
+            group_name: config.group.clone(),
+            consume_type: ConsumeType::ConsumeActively,
+            message_model: MessageModel::Clustering,
+            consume_from_where: ConsumeFromWhere::ConsumeFromLastOffset,
+            subscription_data_set: Vec::new(),
+            unit_mode: false,
+        });
+        Ok(PullConsumer {
+            inner: Arc::new(Inner { config, instance }),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &PullConsumerConfig {
+        &self.inner.config
+    }
+
+    /// The readable queues of `topic` (`fetchSubscribeMessageQueues`), sorted.
+    pub async fn fetch_message_queues(&self, topic: &str) -> Result<Vec<MessageQueue>> {
+        crate::validation::check_topic(topic)?;
+        let route = self.inner.instance.update_route(topic).await?;
+        let mut queues: Vec<MessageQueue> = route
+            .queue_datas
+            .iter()
+            .filter(|data| data.perm & PERM_READ != 0)
+            .flat_map(|data| {
+                (0..data.read_queue_nums.max(0))
+                    .map(|id| MessageQueue::new(topic, data.broker_name.clone(), id))
+            })
+            .collect();
+        if queues.is_empty() {
+            return Err(Error::new(
+                ErrorKind::RouteNotFound,
+                format!("Can not find Message Queue for this topic, {topic}"),
+            ));
+        }
+        queues.sort();
+        Ok(queues)
+    }
+
+    /// Pulls at most `max_nums` messages of `queue` from `offset` whose tags match `expression` (`*`, `TagA`,
+    /// `TagA || TagB`), waiting at most `timeout` for the broker. The broker does not hold the request.
+    pub async fn pull(
+        &self,
+        queue: &MessageQueue,
+        expression: &str,
+        offset: i64,
+        max_nums: i32,
+        timeout: Duration,
+    ) -> Result<PullResult> {
+        if offset < 0 {
+            return Err(Error::invalid_argument(format!("offset {offset} is negative")));
+        }
+        if max_nums <= 0 {
+            return Err(Error::invalid_argument(format!(
+                "max_nums {max_nums} must be positive"
+            )));
+        }
+        let subscription =
+            SubscriptionData::from_tag_expression(&queue.topic, expression, identity::unix_millis());
+        let addr = self.broker_addr(queue).await?;
+        let request = pull_request(&self.inner.config.group, queue, &subscription, offset, max_nums);
+        let response = self.inner.instance.invoke_broker(&addr, request, timeout).await?;
+        pull_result(
+            &response,
+            queue,
+            &subscription,
+            self.inner.config.max_message_size,
+        )
+    }
+
+    /// The group's offset stored on the broker for `queue`, or `None` if the broker has none.
+    pub async fn query_offset(&self, queue: &MessageQueue) -> Result<Option<i64>> {
+        let addr = self.broker_addr(queue).await?;
+        let request = offsets::query_request(&self.inner.config.group, queue);
+        let response = self.invoke(&addr, request).await?;
+        offsets::query_result(&response, queue)
+    }
+
+    /// Stores `offset` (the next offset to consume) as the group's offset for `queue` on the broker.
+    pub async fn update_offset(&self, queue: &MessageQueue, offset: i64) -> Result<()> {
+        let addr = self.broker_addr(queue).await?;
+        let request = offsets::update_request(&self.inner.config.group, queue, offset);
+        let response = self.invoke(&addr, request).await?;
+        offsets::update_result(&response, queue)
+    }
+
+    /// Stops the tasks, unregisters the group from the brokers and closes the connections. Idempotent.
+    pub async fn shutdown(&self) {
+        self.inner.instance.shutdown().await;
+    }
+
+    async fn invoke(
+        &self,
+        addr: &str,
+        request: fulmen_protocol::RemotingCommand,
+    ) -> Result<fulmen_protocol::RemotingCommand> {
+        let timeout = self.inner.instance.config().rpc_timeout;
+        self.inner.instance.invoke_broker(addr, request, timeout).await
+    }
+
+    /// The master address of the queue's broker, looking the topic's route up when the broker is unknown.
+    async fn broker_addr(&self, queue: &MessageQueue) -> Result<String> {
+        let instance = &self.inner.instance;
+        instance.ensure_open()?;
+        if let Some(addr) = instance.master_addr(&queue.broker_name) {
+            return Ok(addr);
+        }
+        instance.update_route(&queue.topic).await?;
+        instance.master_addr(&queue.broker_name).ok_or_else(|| {
+            Error::new(
+                ErrorKind::RouteNotFound,
+                format!("The broker[{}] not exist", queue.broker_name),
+            )
+            .with_broker(queue.broker_name.clone())
+        })
+    }
+}
+
+impl fmt::Debug for PullConsumer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PullConsumer")
+            .field("group", &self.inner.config.group)
+            .field("instance", &self.inner.instance)
+            .finish()
+    }
+}

@@ -1,0 +1,39 @@
+//! Fulmen's Apache RocketMQ client over the remoting protocol.
+//!
+//! The facade every language binding wraps: [`Producer`] and [`PullConsumer`] handles (cheap to clone, `Send +
+//! Sync`, every I/O method `async`, `shutdown` idempotent), owned value types ([`Message`], [`SendResult`],
+//! [`MessageView`], [`PullResult`]), config structs with Apache's defaults, and one [`Error`] with a stable
+//! [`ErrorKind`] code. Everything runs on the caller's tokio runtime; nothing here builds one.
+//!
+//! ```no_run
+//! # async fn demo() -> fulmen_client::Result<()> {
+//! use fulmen_client::{Message, Producer, ProducerConfig};
+//!
+//! let producer = Producer::start(ProducerConfig::new("127.0.0.1:9876", "PG")).await?;
+//! let result = producer.send(Message::new("TopicTest", "hello").with_tags("A")).await?;
+//! println!("{result}");
+//! producer.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod config;
+mod consumer;
+mod error;
+mod instance;
+mod message;
+mod message_view;
+mod producer;
+mod send_result;
+pub mod validation;
+
+pub use config::{
+    ClientConfig, DEFAULT_CREATE_TOPIC_KEY, DEFAULT_MAX_MESSAGE_SIZE, ProducerConfig, PullConsumerConfig,
+};
+pub use consumer::{PullConsumer, PullResult, PullStatus};
+pub use error::{Error, ErrorKind, Result};
+pub use fulmen_protocol::body::MessageQueue;
+pub use message::Message;
+pub use message_view::MessageView;
+pub use producer::Producer;
+pub use send_result::{SendResult, SendStatus};
