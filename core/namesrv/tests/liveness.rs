@@ -45,11 +45,11 @@ async fn a_broker_expires_after_its_timeout_unless_it_heartbeats() {
         let broker_client = client();
         let admin = client();
         let silent = Broker {
-            heartbeat_timeout_millis: Some(300),
+            heartbeat_timeout_millis: Some(800),
             ..Broker::master("broker-silent", "127.0.0.1:10911", &["Silent"])
         };
         let beating = Broker {
-            heartbeat_timeout_millis: Some(1_000),
+            heartbeat_timeout_millis: Some(3_000),
             ..Broker::master("broker-beating", "127.0.0.1:10912", &["Beating"])
         };
         silent.register(&broker_client, &namesrv).await;
@@ -64,7 +64,7 @@ async fn a_broker_expires_after_its_timeout_unless_it_heartbeats() {
         );
 
         let started = tokio::time::Instant::now();
-        while started.elapsed() < Duration::from_millis(1_500) {
+        while started.elapsed() < Duration::from_millis(2_500) {
             ok(call(&broker_client, &namesrv, heartbeat(&beating)).await);
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -25,7 +25,7 @@ fn config_with(connection: ConnectionConfig) -> ServerConfig {
 #[tokio::test]
 async fn a_peer_stuck_in_the_middle_of_a_frame_is_closed_after_the_idle_timeout() {
     bounded(async {
-        let idle = Duration::from_millis(300);
+        let idle = Duration::from_secs(1);
         let (server, _) = test_server(config_with(ConnectionConfig {
             idle_timeout: idle,
             ..ConnectionConfig::default()
