@@ -172,7 +172,8 @@ impl Broker {
 
     /// Stops the broker: stops the periodic tasks, answers held pulls and finishes requests in flight, writes
     /// consumer offsets, subscription groups and topics, and shuts the store down cleanly (flushed, no abort
-    /// file). Idempotent: later calls wait for the same shutdown.
+    /// file). Idempotent: later calls wait for the same shutdown. The store directory's lock is released when the
+    /// last clone of this handle is dropped; only then can another broker open the same directory.
     pub async fn shutdown(&self) {
         let inner = &self.inner;
         inner
