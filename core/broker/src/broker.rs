@@ -1,0 +1,267 @@
+//! [`Broker`]: starts the store, the managers, the remoting server and the background tasks, and stops them.
+
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
+
+use fulmen_protocol::msgid::MessageIdGenerator;
+use fulmen_remoting::{ClientConfig, Connection, ConnectionListener, RemotingClient, RemotingServer};
+use fulmen_store::MessageStore;
+use tokio::sync::OnceCell;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tracing::{error, info};
+
+use crate::config::BrokerConfig;
+use crate::consumer_manager::ConsumerManager;
+use crate::error::{BrokerError, Result};
+use crate::long_polling::PullWaiters;
+use crate::offset_manager::ConsumerOffsetManager;
+use crate::processor::{BrokerProcessor, HANDLED_CODES};
+use crate::producer_manager::ProducerManager;
+use crate::registration::{register_all, run_registration};
+use crate::state::{BrokerState, notify_consumer_ids_changed};
+use crate::subscription_groups::SubscriptionGroupManager;
+use crate::topic_manager::TopicConfigManager;
+
+/// A running broker. Cheap to clone; clones share it. [`Broker::shutdown`] stops it cleanly (dropping the last
+/// clone only stops its background tasks).
+#[derive(Debug, Clone)]
+pub struct Broker {
+    inner: Arc<BrokerInner>,
+}
+
+#[derive(Debug)]
+struct BrokerInner {
+    state: Arc<BrokerState>,
+    server: RemotingServer,
+    stop: CancellationToken,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+    shut_down: OnceCell<()>,
+}
+
+/// Drops the clients of a closed connection and tells the remaining members of their groups.
+#[derive(Debug)]
+struct ClientConnectionListener {
+    state: Arc<OnceCell<Arc<BrokerState>>>,
+}
+
+impl ConnectionListener for ClientConnectionListener {
+    fn on_closed(&self, connection: &Connection) {
+        let Some(state) = self.state.get() else {
+            return;
+        };
+        state.producers.connection_closed(connection.id());
+        for (group, remaining) in state.consumers.connection_closed(connection.id()) {
+            notify_consumer_ids_changed(&group, remaining);
+        }
+    }
+}
+
+impl Broker {
+    /// Checks `config`, opens the store (recovering it), loads the config files, binds the listen address,
+    /// registers with every name server and starts the periodic tasks, on the caller's tokio runtime.
+    pub async fn start(config: BrokerConfig) -> Result<Broker> {
+        config.validate()?;
+        let store_config = config.store.clone();
+        let store = tokio::task::spawn_blocking(move || MessageStore::open(store_config))
+            .await
+            .map_err(|error| BrokerError::Task(error.to_string()))??;
+        let store = Arc::new(store);
+        let config_dir = config.store.config_dir();
+        let loaded = {
+            let config = config.clone();
+            tokio::task::spawn_blocking(move || -> Result<_> {
+                Ok((
+                    TopicConfigManager::load(&config, &config_dir)?,
+                    SubscriptionGroupManager::load(&config_dir, config.auto_create_subscription_group)?,
+                    ConsumerOffsetManager::load(&config_dir)?,
+                ))
+            })
+            .await
+            .map_err(|error| BrokerError::Task(error.to_string()))?
+        };
+        let (topics, groups, offsets) = match loaded {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                shutdown_store(&store).await;
+                return Err(error);
+            }
+        };
+        let state_cell = Arc::new(OnceCell::new());
+        let server = match RemotingServer::builder(config.server_config())
+            .connection_listener(ClientConnectionListener {
+                state: state_cell.clone(),
+            })
+            .bind()
+            .await
+        {
+            Ok(server) => server,
+            Err(error) => {
+                shutdown_store(&store).await;
+                return Err(error.into());
+            }
+        };
+        let advertised_addr = config.advertised_addr(server.local_addr());
+        let namesrv_client = RemotingClient::new(ClientConfig::default())?;
+        let waiters = Arc::new(PullWaiters::default());
+        store.set_arrival_listener(waiters.clone());
+        let state = Arc::new(BrokerState {
+            msg_ids: MessageIdGenerator::new(advertised_addr.ip(), std::process::id(), salt()),
+            config,
+            advertised_addr,
+            store,
+            topics,
+            groups,
+            offsets,
+            consumers: ConsumerManager::default(),
+            producers: ProducerManager::default(),
+            waiters,
+            namesrv_client,
+            register_now: tokio::sync::Notify::new(),
+            queue_picker: AtomicU64::new(0),
+        });
+        let _ = state_cell.set(state.clone());
+        let processor = BrokerProcessor::new(state.clone());
+        for code in HANDLED_CODES {
+            server.register_processor(*code, processor.clone());
+        }
+        state.topics_changed_persist_only().await;
+        let registered = register_all(&state).await;
+        info!(
+            addr = %advertised_addr, broker = %state.config.broker_name, cluster = %state.config.cluster_name,
+            registered, "broker started"
+        );
+        let stop = CancellationToken::new();
+        let tasks = vec![
+            tokio::spawn(run_registration(state.clone(), stop.clone())),
+            tokio::spawn(persist_offsets_periodically(state.clone(), stop.clone())),
+            tokio::spawn(scan_expired_clients(state.clone(), stop.clone())),
+        ];
+        Ok(Broker {
+            inner: Arc::new(BrokerInner {
+                state,
+                server,
+                stop,
+                tasks: Mutex::new(tasks),
+                shut_down: OnceCell::new(),
+            }),
+        })
+    }
+
+    /// The address the broker listens on (with the real port when the configured one was 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.inner.server.local_addr()
+    }
+
+    /// The address clients are told to use (`brokerIP1:port`), also the store host of every message.
+    pub fn advertised_addr(&self) -> SocketAddr {
+        self.inner.state.advertised_addr
+    }
+
+    /// The broker's configuration.
+    pub fn config(&self) -> &BrokerConfig {
+        &self.inner.state.config
+    }
+
+    /// Registers with every name server now; returns how many accepted.
+    pub async fn register_now(&self) -> usize {
+        register_all(&self.inner.state).await
+    }
+
+    /// Stops the broker: stops the periodic tasks, answers held pulls and finishes requests in flight, writes
+    /// consumer offsets, subscription groups and topics, and shuts the store down cleanly (flushed, no abort
+    /// file). Idempotent: later calls wait for the same shutdown. The store directory's lock is released when the
+    /// last clone of this handle is dropped; only then can another broker open the same directory.
+    pub async fn shutdown(&self) {
+        let inner = &self.inner;
+        inner
+            .shut_down
+            .get_or_init(|| async {
+                inner.stop.cancel();
+                inner.server.shutdown().await;
+                let tasks = std::mem::take(&mut *inner.tasks.lock().unwrap_or_else(PoisonError::into_inner));
+                for task in tasks {
+                    let _ = task.await;
+                }
+                let state = &inner.state;
+                if let Err(error) = state.offsets.persist().await {
+                    error!(%error, "could not write consumerOffset.json at shutdown");
+                }
+                if let Err(error) = state.groups.persist().await {
+                    error!(%error, "could not write subscriptionGroup.json at shutdown");
+                }
+                if let Err(error) = state.topics.persist().await {
+                    error!(%error, "could not write topics.json at shutdown");
+                }
+                state.namesrv_client.shutdown().await;
+                shutdown_store(&state.store).await;
+                info!(addr = %state.advertised_addr, "broker stopped");
+            })
+            .await;
+    }
+
+    /// Whether [`Broker::shutdown`] was called.
+    pub fn is_shut_down(&self) -> bool {
+        self.inner.stop.is_cancelled()
+    }
+}
+
+impl Drop for BrokerInner {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+/// Flushes and closes the store on the blocking pool.
+async fn shutdown_store(store: &Arc<MessageStore>) {
+    let store = store.clone();
+    match tokio::task::spawn_blocking(move || store.shutdown()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => error!(%error, "store shutdown failed"),
+        Err(error) => error!(%error, "store shutdown task failed"),
+    }
+}
+
+/// A salt for message ids, different per broker start.
+fn salt() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(Instant::now().elapsed().as_nanos());
+    hasher.finish() as u32
+}
+
+/// Writes consumer offsets every `offset_persist_interval` until `stop`.
+async fn persist_offsets_periodically(state: Arc<BrokerState>, stop: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(state.config.offset_persist_interval) => {}
+        }
+        if let Err(error) = state.offsets.persist().await {
+            error!(%error, "could not write consumerOffset.json");
+        }
+    }
+}
+
+/// Drops clients without a heartbeat for `client_expiry`, every `client_scan_interval`, until `stop`.
+async fn scan_expired_clients(state: Arc<BrokerState>, stop: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(state.config.client_scan_interval) => {}
+        }
+        let (notices, expired) = state
+            .consumers
+            .scan_expired(Instant::now(), state.config.client_expiry);
+        for connection in expired {
+            info!(peer = %connection.peer_addr(), "client expired, closing its connection");
+            state.producers.connection_closed(connection.id());
+            connection.close();
+        }
+        for (group, remaining) in notices {
+            notify_consumer_ids_changed(&group, remaining);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Fulmen's embedded Apache RocketMQ broker: it speaks the remoting protocol byte for byte, so the official Java
+//! client (and Fulmen's own) produce to it and consume from it unmodified.
+//!
+//! [`Broker::start`] opens the message store, loads the config files (topics, consumer offsets, subscription
+//! groups), serves the remoting protocol on the caller's tokio runtime and registers with every configured name
+//! server, at start, every 30 s and after each topic change.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), fulmen_broker::BrokerError> {
+//! use fulmen_broker::{Broker, BrokerConfig};
+//!
+//! let mut config = BrokerConfig::new("/tmp/fulmen-store");
+//! config.namesrv_addrs = vec!["127.0.0.1:9876".into()];
+//! let broker = Broker::start(config).await?;
+//! println!("broker at {}", broker.local_addr());
+//! broker.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Not implemented yet: delay levels (a `DELAY` property is stored as a normal message), retry / DLQ
+//! (`CONSUMER_SEND_MSG_BACK`), transactions, orderly locks, query by key, POP.
+
+mod broker;
+mod config;
+mod consumer_manager;
+mod error;
+mod long_polling;
+mod offset_manager;
+mod persist;
+mod processor;
+mod producer_manager;
+mod registration;
+mod state;
+mod subscription_groups;
+mod time;
+mod topic_manager;
+pub mod topic_validator;
+
+pub use broker::Broker;
+pub use config::BrokerConfig;
+pub use error::{BrokerError, Result};
+pub use subscription_groups::SubscriptionGroupConfig;

@@ -1,0 +1,139 @@
+//! Committed consumer offsets (Java's `ConsumerOffsetManager`), kept in `config/consumerOffset.json` under
+//! `topic@group` keys with bare integer queue ids, as fastjson writes them (REMOTING.md §7.5).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use fulmen_protocol::body::{DataVersion, JsonBody};
+use indexmap::{IndexMap, IndexSet};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::persist::ConfigFile;
+use crate::time::now_millis;
+
+/// Separates topic and group in the keys of the offset table.
+const TOPIC_GROUP_SEPARATOR: char = '@';
+
+/// The content of consumerOffset.json. `groupTopicMap` is a computed getter in Java: written, ignored on load.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct ConsumerOffsetFile {
+    data_version: DataVersion,
+    #[serde(skip_deserializing)]
+    group_topic_map: IndexMap<String, IndexSet<String>>,
+    offset_table: IndexMap<String, BTreeMap<i32, i64>>,
+}
+
+impl JsonBody for ConsumerOffsetFile {}
+
+/// The committed offsets of every (topic, group, queue).
+#[derive(Debug)]
+pub(crate) struct ConsumerOffsetManager {
+    table: Mutex<ConsumerOffsetFile>,
+    file: ConfigFile,
+}
+
+fn key(topic: &str, group: &str) -> String {
+    format!("{topic}{TOPIC_GROUP_SEPARATOR}{group}")
+}
+
+impl ConsumerOffsetManager {
+    /// Loads `config/consumerOffset.json` if it exists. Blocking.
+    pub(crate) fn load(config_dir: &Path) -> Result<Self> {
+        let file = ConfigFile::new(config_dir.join("consumerOffset.json"));
+        let table = match file.read(|bytes| ConsumerOffsetFile::decode(bytes).is_ok())? {
+            Some(content) => ConsumerOffsetFile::decode(&content)?,
+            None => ConsumerOffsetFile::default(),
+        };
+        Ok(ConsumerOffsetManager {
+            table: Mutex::new(table),
+            file,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, ConsumerOffsetFile> {
+        self.table.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The group's committed offset in the queue, if any.
+    pub(crate) fn query(&self, group: &str, topic: &str, queue_id: i32) -> Option<i64> {
+        self.lock()
+            .offset_table
+            .get(&key(topic, group))
+            .and_then(|queues| queues.get(&queue_id).copied())
+    }
+
+    /// Stores the group's offset in the queue.
+    pub(crate) fn commit(&self, group: &str, topic: &str, queue_id: i32, offset: i64) {
+        let mut table = self.lock();
+        table
+            .offset_table
+            .entry(key(topic, group))
+            .or_default()
+            .insert(queue_id, offset);
+    }
+
+    /// The queues and offsets the group committed for `topic`.
+    pub(crate) fn offsets_of(&self, group: &str, topic: &str) -> BTreeMap<i32, i64> {
+        self.lock()
+            .offset_table
+            .get(&key(topic, group))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Forgets every offset of `topic` (its deletion).
+    pub(crate) fn remove_topic(&self, topic: &str) {
+        let prefix = format!("{topic}{TOPIC_GROUP_SEPARATOR}");
+        self.lock()
+            .offset_table
+            .retain(|name, _| !name.starts_with(&prefix));
+    }
+
+    /// Writes `config/consumerOffset.json`.
+    pub(crate) async fn persist(&self) -> Result<()> {
+        self.file
+            .write_with(|| {
+                let mut table = self.lock();
+                let mut group_topic_map: IndexMap<String, IndexSet<String>> = IndexMap::new();
+                for name in table.offset_table.keys() {
+                    if let Some((topic, group)) = name.split_once(TOPIC_GROUP_SEPARATOR) {
+                        group_topic_map
+                            .entry(group.to_owned())
+                            .or_default()
+                            .insert(topic.to_owned());
+                    }
+                }
+                table.group_topic_map = group_topic_map;
+                table.data_version.counter += 1;
+                table.data_version.timestamp = now_millis();
+                Ok(table.encode()?)
+            })
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn offsets_are_written_in_javas_form_and_load_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let offsets = ConsumerOffsetManager::load(dir.path()).unwrap();
+        offsets.commit("G1", "T1", 0, 120);
+        offsets.commit("G1", "T1", 1, 118);
+        offsets.persist().await.unwrap();
+        let text = std::fs::read_to_string(dir.path().join("consumerOffset.json")).unwrap();
+        assert!(
+            text.contains(r#""offsetTable":{"T1@G1":{0:120,1:118}}"#),
+            "{text}"
+        );
+        assert!(text.contains(r#""groupTopicMap":{"G1":["T1"]}"#), "{text}");
+        let again = ConsumerOffsetManager::load(dir.path()).unwrap();
+        assert_eq!(again.query("G1", "T1", 1), Some(118));
+        assert_eq!(again.query("G1", "T1", 2), None);
+    }
+}

@@ -1,0 +1,291 @@
+//! The broker's topic table (Java's `TopicConfigManager`): the system topics defined at start, creation on
+//! send from a template (REMOTING.md §8.9), admin create / update / delete, and `config/topics.json`.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use fulmen_protocol::body::{DataVersion, JsonBody, TopicConfig, TopicConfigSerializeWrapper};
+use indexmap::IndexMap;
+use tracing::{info, warn};
+
+use crate::config::BrokerConfig;
+use crate::error::Result;
+use crate::persist::ConfigFile;
+use crate::time::now_millis;
+use crate::topic_validator::{
+    AUTO_CREATE_TOPIC_KEY_TOPIC, BENCHMARK_TOPIC, OFFSET_MOVED_EVENT, SCHEDULE_TOPIC, SELF_TEST_TOPIC,
+};
+
+/// Permission bit: readable.
+pub(crate) const PERM_READ: i32 = 4;
+/// Permission bit: writable.
+pub(crate) const PERM_WRITE: i32 = 2;
+/// Permission bit: a template other topics inherit from.
+pub(crate) const PERM_INHERIT: i32 = 1;
+/// The number of delay levels (queues of `SCHEDULE_TOPIC_XXXX`).
+const DELAY_LEVELS: i32 = 18;
+
+/// The topic configs and their version.
+#[derive(Debug, Default)]
+struct TopicTable {
+    topics: IndexMap<String, TopicConfig>,
+    data_version: DataVersion,
+}
+
+impl TopicTable {
+    fn bump_version(&mut self) {
+        self.data_version.counter += 1;
+        self.data_version.timestamp = now_millis();
+    }
+}
+
+/// The topics this broker serves.
+#[derive(Debug)]
+pub(crate) struct TopicConfigManager {
+    table: Mutex<TopicTable>,
+    file: ConfigFile,
+    auto_create_topic_enable: bool,
+}
+
+impl TopicConfigManager {
+    /// The system topics Java defines at start, overlaid by `config/topics.json` when it exists. Blocking.
+    pub(crate) fn load(config: &BrokerConfig, config_dir: &Path) -> Result<Self> {
+        let mut table = TopicTable {
+            topics: IndexMap::new(),
+            data_version: DataVersion {
+                timestamp: now_millis(),
+                ..DataVersion::default()
+            },
+        };
+        for topic in system_topics(config) {
+            table.topics.insert(topic.topic_name.clone(), topic);
+        }
+        let file = ConfigFile::new(config_dir.join("topics.json"));
+        if let Some(content) = file.read(|bytes| TopicConfigSerializeWrapper::decode(bytes).is_ok())? {
+            let stored = TopicConfigSerializeWrapper::decode(&content)?;
+            info!(topics = stored.topic_config_table.len(), "loaded topics.json");
+            table.topics.extend(stored.topic_config_table);
+            table.data_version = stored.data_version;
+        }
+        Ok(TopicConfigManager {
+            table: Mutex::new(table),
+            file,
+            auto_create_topic_enable: config.auto_create_topic_enable,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, TopicTable> {
+        self.table.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The config of `topic`, if the broker has it.
+    pub(crate) fn select(&self, topic: &str) -> Option<TopicConfig> {
+        self.lock().topics.get(topic).cloned()
+    }
+
+    /// The topic table and its version, as registered with name servers and answered to GET_ALL_TOPIC_CONFIG.
+    pub(crate) fn snapshot(&self) -> TopicConfigSerializeWrapper {
+        let table = self.lock();
+        TopicConfigSerializeWrapper::with_empty_mappings(
+            table.topics.clone(),
+            table.data_version,
+            DataVersion {
+                timestamp: table.data_version.timestamp,
+                ..DataVersion::default()
+            },
+        )
+    }
+
+    /// Creates or replaces `topic_config`; returns whether anything changed. Call [`Self::persist`] after.
+    pub(crate) fn upsert(&self, topic_config: TopicConfig) -> bool {
+        let mut table = self.lock();
+        if table.topics.get(&topic_config.topic_name) == Some(&topic_config) {
+            return false;
+        }
+        info!(topic = %topic_config.topic_name, ?topic_config, "topic created or updated");
+        table.topics.insert(topic_config.topic_name.clone(), topic_config);
+        table.bump_version();
+        true
+    }
+
+    /// Removes `topic`; returns whether it existed. Call [`Self::persist`] after.
+    pub(crate) fn delete(&self, topic: &str) -> bool {
+        let mut table = self.lock();
+        if table.topics.shift_remove(topic).is_none() {
+            return false;
+        }
+        info!(%topic, "topic deleted");
+        table.bump_version();
+        true
+    }
+
+    /// Java's `createTopicInSendMessageMethod`: the topic if it exists, else a new one made from the template
+    /// `default_topic` when the template is inheritable, with `min(client_queue_nums, template write queues)`
+    /// queues and the template's permission without INHERIT. The flag tells whether it was created now.
+    pub(crate) fn create_in_send(
+        &self,
+        topic: &str,
+        default_topic: &str,
+        client_queue_nums: i32,
+        topic_sys_flag: i32,
+    ) -> Option<(TopicConfig, bool)> {
+        let mut table = self.lock();
+        if let Some(existing) = table.topics.get(topic) {
+            return Some((existing.clone(), false));
+        }
+        let Some(template) = table.topics.get(default_topic) else {
+            warn!(%topic, %default_topic, "create topic on send: the template topic does not exist");
+            return None;
+        };
+        let mut template_perm = template.perm;
+        if default_topic == AUTO_CREATE_TOPIC_KEY_TOPIC && !self.auto_create_topic_enable {
+            template_perm = PERM_READ | PERM_WRITE;
+        }
+        if template_perm & PERM_INHERIT == 0 {
+            warn!(%topic, %default_topic, perm = template_perm, "create topic on send: the template cannot be inherited");
+            return None;
+        }
+        let queue_nums = client_queue_nums.min(template.write_queue_nums).max(0);
+        let created = TopicConfig {
+            topic_name: topic.to_owned(),
+            read_queue_nums: queue_nums,
+            write_queue_nums: queue_nums,
+            perm: template_perm & !PERM_INHERIT,
+            topic_filter_type: template.topic_filter_type.clone(),
+            topic_sys_flag,
+            ..TopicConfig::default()
+        };
+        info!(%topic, %default_topic, queue_nums, "topic created on send");
+        table.topics.insert(topic.to_owned(), created.clone());
+        table.bump_version();
+        Some((created, true))
+    }
+
+    /// Java's `createTopicInSendMessageBackMethod`: the topic if it exists, else a new one with `queue_nums`
+    /// read and write queues and `perm` (retry topics). The flag tells whether it was created now.
+    pub(crate) fn create_in_send_back(
+        &self,
+        topic: &str,
+        queue_nums: i32,
+        perm: i32,
+        topic_sys_flag: i32,
+    ) -> (TopicConfig, bool) {
+        let mut table = self.lock();
+        if let Some(existing) = table.topics.get(topic) {
+            return (existing.clone(), false);
+        }
+        let created = TopicConfig {
+            topic_sys_flag,
+            ..TopicConfig::new(topic, queue_nums, queue_nums, perm)
+        };
+        info!(%topic, queue_nums, "retry topic created");
+        table.topics.insert(topic.to_owned(), created.clone());
+        table.bump_version();
+        (created, true)
+    }
+
+    /// Writes `config/topics.json` (without the 5.x mapping fields, like Java's `TopicConfigManager#encode`).
+    pub(crate) async fn persist(&self) -> Result<()> {
+        self.file
+            .write_with(|| {
+                let table = self.lock();
+                let wrapper = TopicConfigSerializeWrapper {
+                    topic_config_table: table.topics.clone(),
+                    data_version: table.data_version,
+                    ..TopicConfigSerializeWrapper::default()
+                };
+                drop(table);
+                Ok(wrapper.encode()?)
+            })
+            .await
+    }
+}
+
+/// The topics Java's `TopicConfigManager` defines before loading topics.json.
+fn system_topics(config: &BrokerConfig) -> Vec<TopicConfig> {
+    let mut topics = vec![TopicConfig::new(SELF_TEST_TOPIC, 1, 1, PERM_READ | PERM_WRITE)];
+    if config.auto_create_topic_enable {
+        let queues = config.default_topic_queue_nums;
+        topics.push(TopicConfig::new(
+            AUTO_CREATE_TOPIC_KEY_TOPIC,
+            queues,
+            queues,
+            PERM_INHERIT | PERM_READ | PERM_WRITE,
+        ));
+    }
+    topics.push(TopicConfig::new(
+        BENCHMARK_TOPIC,
+        1024,
+        1024,
+        PERM_READ | PERM_WRITE,
+    ));
+    topics.push(TopicConfig::new(
+        config.cluster_name.clone(),
+        16,
+        16,
+        PERM_INHERIT | PERM_READ | PERM_WRITE,
+    ));
+    topics.push(TopicConfig::new(
+        config.broker_name.clone(),
+        1,
+        1,
+        PERM_INHERIT | PERM_READ | PERM_WRITE,
+    ));
+    topics.push(TopicConfig::new(OFFSET_MOVED_EVENT, 1, 1, PERM_READ | PERM_WRITE));
+    topics.push(TopicConfig::new(
+        SCHEDULE_TOPIC,
+        DELAY_LEVELS,
+        DELAY_LEVELS,
+        PERM_READ | PERM_WRITE,
+    ));
+    topics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manager() -> (tempfile::TempDir, TopicConfigManager) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = BrokerConfig::new(dir.path());
+        let manager = TopicConfigManager::load(&config, &dir.path().join("config")).unwrap();
+        (dir, manager)
+    }
+
+    #[test]
+    fn system_topics_and_auto_create_follow_java() {
+        let (_dir, topics) = manager();
+        let tbw = topics.select("TBW102").unwrap();
+        assert_eq!((tbw.read_queue_nums, tbw.write_queue_nums, tbw.perm), (8, 8, 7));
+        assert!(topics.select("DefaultCluster").is_some());
+        assert!(topics.select("broker-a").is_some());
+        let before = topics.snapshot().data_version.counter;
+        let (created, fresh) = topics.create_in_send("T1", "TBW102", 4, 0).unwrap();
+        assert!(fresh);
+        assert_eq!(
+            (created.read_queue_nums, created.write_queue_nums, created.perm),
+            (4, 4, 6)
+        );
+        assert_eq!(topics.snapshot().data_version.counter, before + 1);
+        assert!(
+            topics.create_in_send("T2", "T1", 4, 0).is_none(),
+            "T1 is not inheritable"
+        );
+        let (wide, _) = topics.create_in_send("T3", "TBW102", 16, 0).unwrap();
+        assert_eq!(wide.write_queue_nums, 8);
+    }
+
+    #[tokio::test]
+    async fn persisted_topics_load_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = BrokerConfig::new(dir.path());
+        let config_dir = dir.path().join("config");
+        let topics = TopicConfigManager::load(&config, &config_dir).unwrap();
+        topics.upsert(TopicConfig::new("Orders", 2, 3, 6));
+        topics.persist().await.unwrap();
+        let again = TopicConfigManager::load(&config, &config_dir).unwrap();
+        let orders = again.select("Orders").unwrap();
+        assert_eq!((orders.read_queue_nums, orders.write_queue_nums), (2, 3));
+        assert_eq!(again.snapshot().data_version, topics.snapshot().data_version);
+    }
+}
