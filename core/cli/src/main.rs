@@ -1,8 +1,9 @@
 //! `fulmen`: runs Fulmen's embedded RocketMQ servers from the command line.
 //!
-//! `fulmen namesrv` starts a name server. The broker, the all-in-one cluster, admin commands, the benchmark and the
-//! quickstart join as they are built. Logs go to stderr, filtered by `FULMEN_LOG` (default `info`).
+//! `fulmen namesrv` starts a name server, `fulmen cluster` a name server and a broker in one process. The broker
+//! alone, admin commands, the benchmark and the quickstart join as they are built. Logs go to stderr, filtered by `FULMEN_LOG` (default `info`).
 
+mod cluster;
 mod namesrv;
 mod signal;
 
@@ -22,6 +23,8 @@ struct Cli {
 enum Command {
     /// Runs a name server until SIGINT or SIGTERM.
     Namesrv(namesrv::NamesrvArgs),
+    /// Runs a name server and a broker in one process, for local development, until SIGINT or SIGTERM.
+    Cluster(cluster::ClusterArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command {
             Command::Namesrv(args) => namesrv::run(args).await,
+            Command::Cluster(args) => cluster::run(args).await,
         }
     });
     match outcome {

@@ -1,0 +1,81 @@
+//! `fulmen cluster`: a name server (127.0.0.1:9876) and a broker (127.0.0.1:10911) in one process, for local
+//! development, until SIGINT or SIGTERM; the broker's store is flushed and closed cleanly on the way out.
+
+use std::error::Error;
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use fulmen_broker::{Broker, BrokerConfig};
+use fulmen_namesrv::{NameServer, NamesrvConfig};
+use fulmen_store::FlushMode;
+
+use crate::signal::StopSignals;
+
+/// Options of `fulmen cluster`.
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    /// Address of the name server; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:9876")]
+    namesrv_listen: SocketAddr,
+    /// Address of the broker; port 0 picks a free port. The broker advertises this address.
+    #[arg(long, default_value = "127.0.0.1:10911")]
+    broker_listen: SocketAddr,
+    /// Directory of the broker's store (commitlog, consume queues, config files); kept between runs.
+    #[arg(long, default_value = "fulmen-store")]
+    store_dir: PathBuf,
+    /// Size of each commitlog file in bytes (Apache's `mappedFileSizeCommitLog`).
+    #[arg(long, default_value_t = 1 << 30)]
+    commitlog_file_size: usize,
+    /// When a send is acknowledged: after the page cache has it (async) or after fsync (sync).
+    #[arg(long, value_enum, default_value_t = Flush::Async)]
+    flush: Flush,
+}
+
+/// Apache's `flushDiskType`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Flush {
+    /// ASYNC_FLUSH.
+    Async,
+    /// SYNC_FLUSH.
+    Sync,
+}
+
+/// Runs both servers until a stop signal, then stops the broker (flushing its store) and the name server.
+pub async fn run(args: ClusterArgs) -> Result<(), Box<dyn Error>> {
+    let stop = StopSignals::install()?;
+    let namesrv = NameServer::start(NamesrvConfig::with_listen_addr(args.namesrv_listen)).await?;
+    let namesrv_addr = namesrv.local_addr();
+    let mut config = BrokerConfig::new(&args.store_dir);
+    config.listen_addr = args.broker_listen;
+    config.namesrv_addrs = vec![namesrv_addr.to_string()];
+    config.store.commit_log_file_size = args.commitlog_file_size;
+    config.store.flush_mode = match args.flush {
+        Flush::Async => FlushMode::Async {
+            interval: Duration::from_millis(500),
+        },
+        Flush::Sync => FlushMode::Sync,
+    };
+    let broker = match Broker::start(config).await {
+        Ok(broker) => broker,
+        Err(error) => {
+            namesrv.shutdown().await;
+            return Err(error.into());
+        }
+    };
+    // Apache's name server and broker print these lines; scripts and tests read the addresses from them.
+    let _ = writeln!(
+        std::io::stdout().lock(),
+        "The Name Server boot success. serializeType=JSON, address {namesrv_addr}\n\
+         The broker[{}, {}] boot success. serializeType=JSON and name server is {namesrv_addr}",
+        broker.config().broker_name,
+        broker.advertised_addr(),
+    );
+    stop.wait().await;
+    tracing::info!("stopping the broker and the name server");
+    broker.shutdown().await;
+    namesrv.shutdown().await;
+    Ok(())
+}
