@@ -11,6 +11,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 fuzz_seconds="${FULMEN_FUZZ_SECONDS:-20}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -34,14 +36,17 @@ step "golden vectors: regenerate with the official Java classes and compare with
 interop/java/check-vectors.sh
 
 step "reverse vectors: bytes written by Fulmen's encoders, decoded by the official Java classes"
-rust_vectors="$(mktemp -d)"
-trap 'rm -rf "$rust_vectors"' EXIT
+rust_vectors="$work/rust-vectors"
 FULMEN_RUST_VECTORS_DIR="$rust_vectors" cargo test -p fulmen-protocol --locked --test rust_vectors -q
 interop/java/verify-vectors.sh "$rust_vectors" --strict-order
 
-step "interop: the official Java admin tool, broker registration and producer against 'fulmen namesrv' on 127.0.0.1"
+step "interop: the official Java clients, admin tool and broker code against the fulmen binary on 127.0.0.1"
 cargo build -p fulmen-cli --locked
 interop/java/run-interop-tests.sh target/debug/fulmen
+
+step "quickstart: the README's first command"
+cargo run -q --locked -p fulmen-cli -- quickstart > "$work/quickstart.log"
+tail -2 "$work/quickstart.log"
 
 if [ "$fuzz_seconds" != "0" ]; then
   step "fuzz smoke: ${fuzz_seconds}s per target, seeded with the golden vectors"

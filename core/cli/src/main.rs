@@ -1,10 +1,12 @@
 //! `fulmen`: runs Fulmen's embedded RocketMQ servers from the command line.
 //!
-//! `fulmen namesrv` starts a name server, `fulmen cluster` a name server and a broker in one process. The broker
-//! alone, admin commands, the benchmark and the quickstart join as they are built. Logs go to stderr, filtered by `FULMEN_LOG` (default `info`).
+//! `fulmen namesrv` starts a name server, `fulmen cluster` a name server and a broker in one process, and
+//! `fulmen quickstart` shows a producer and a consumer at work on an in-process cluster. The broker alone, admin
+//! commands and the benchmark join as they are built. Logs go to stderr, filtered by `FULMEN_LOG` (default `info`).
 
 mod cluster;
 mod namesrv;
+mod quickstart;
 mod signal;
 
 use std::process::ExitCode;
@@ -25,6 +27,8 @@ enum Command {
     Namesrv(namesrv::NamesrvArgs),
     /// Runs a name server and a broker in one process, for local development, until SIGINT or SIGTERM.
     Cluster(cluster::ClusterArgs),
+    /// Starts an in-process cluster, sends messages, prints each SendResult, consumes them back and summarises.
+    Quickstart(quickstart::QuickstartArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Namesrv(args) => namesrv::run(args).await,
             Command::Cluster(args) => cluster::run(args).await,
+            Command::Quickstart(args) => quickstart::run(args).await,
         }
     });
     match outcome {
