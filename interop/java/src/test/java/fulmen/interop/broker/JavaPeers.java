@@ -19,6 +19,7 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 final class JavaPeers implements AutoCloseable {
 
     static final int CLIENT_TIMEOUT_MILLIS = 6_000;
+    private static final int PUSH_HEARTBEAT_MILLIS = 1_000;
     private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(20);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -56,13 +57,20 @@ final class JavaPeers implements AutoCloseable {
         return consumer;
     }
 
-    /** A push consumer of {@code group}, not yet started: the caller subscribes and registers a listener. */
+    /**
+     * A push consumer of {@code group}, not yet started: the caller subscribes and registers a listener. It sends
+     * heartbeats every second instead of every 30 s: after a rebalance the client raises its subscription version and
+     * announces it with a heartbeat, but skips that heartbeat when another one holds its lock (MQClientInstance
+     * logs "sendHeartbeatToAllBrokerWithLockV2 lock heartBeat, but failed."); its pulls then carry a version newer
+     * than the broker knows and get SUBSCRIPTION_NOT_LATEST (PullMessageProcessor) until the next periodic heartbeat.
+     */
     DefaultMQPushConsumer pushConsumer(String group) {
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(namesrvAddr);
         consumer.setInstanceName(instanceName("push"));
         consumer.setVipChannelEnabled(false);
         consumer.setMqClientApiTimeout(CLIENT_TIMEOUT_MILLIS);
+        consumer.setHeartbeatBrokerInterval(PUSH_HEARTBEAT_MILLIS);
         track("DefaultMQPushConsumer " + group, consumer::shutdown);
         return consumer;
     }

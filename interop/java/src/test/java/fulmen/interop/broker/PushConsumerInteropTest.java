@@ -88,8 +88,13 @@ class PushConsumerInteropTest {
         assertTrue(ownedQueues(second).stream().noneMatch(firstQueues::contains), "disjoint assignments");
 
         Outbox outbox = Outbox.fill(producer, cluster.brokerAddress(), TOPIC);
-        Await.until("the group received " + outbox.all().size() + " messages", CONSUME_LIMIT,
-            () -> firstInbox.size() + secondInbox.size() >= outbox.all().size());
+        try {
+            Await.until("the group received " + outbox.all().size() + " messages", CONSUME_LIMIT,
+                () -> firstInbox.size() + secondInbox.size() >= outbox.all().size());
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; received " + firstInbox.size() + " + " + secondInbox.size()
+                + "; " + ConsumerState.describe(first) + "; " + ConsumerState.describe(second), e);
+        }
         Thread.sleep(QUIET_PERIOD.toMillis());
         assertTrue(firstInbox.size() > 0, "the first member got some messages");
         assertTrue(secondInbox.size() > 0, "the second member got some messages");
