@@ -93,7 +93,7 @@ class AdminInteropTest {
         String group = "FulmenAdminStatsGroup";
         Inbox inbox = Inbox.start(peers.pushConsumer(group), TOPIC, "*");
         Await.until("all messages consumed", LIMIT, () -> inbox.size() >= outbox.all().size());
-        // The push consumer commits its offsets every 5 s (persistConsumerOffsetInterval).
+        // The push consumer commits its offsets periodically (persistConsumerOffsetInterval, 1 s here).
         Await.until("the backlog of " + group + " is zero", LIMIT,
             () -> admin.examineConsumeStats(group).computeTotalDiff() == 0);
         ConsumeStats stats = admin.examineConsumeStats(group);
@@ -111,7 +111,7 @@ class AdminInteropTest {
             sent.assertSameAs(viewed);
         }
         long total = 0;
-        for (MessageQueue queue : producer.fetchPublishMessageQueues(TOPIC)) {
+        for (MessageQueue queue : TopicRoutes.await(TOPIC, () -> producer.fetchPublishMessageQueues(TOPIC))) {
             long max = admin.maxOffset(queue);
             assertEquals(0, admin.minOffset(queue), "min offset of " + queue);
             assertEquals(0, admin.searchOffset(queue, before - 1_000), "offset before the first send in " + queue);

@@ -63,6 +63,7 @@ final class JavaPeers implements AutoCloseable {
      * announces it with a heartbeat, but skips that heartbeat when another one holds its lock (MQClientInstance
      * logs "sendHeartbeatToAllBrokerWithLockV2 lock heartBeat, but failed."); its pulls then carry a version newer
      * than the broker knows and get SUBSCRIPTION_NOT_LATEST (PullMessageProcessor) until the next periodic heartbeat.
+     * It also commits its consume offsets every second instead of every 5 s, so consume stats settle sooner.
      */
     DefaultMQPushConsumer pushConsumer(String group) {
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
@@ -71,6 +72,7 @@ final class JavaPeers implements AutoCloseable {
         consumer.setVipChannelEnabled(false);
         consumer.setMqClientApiTimeout(CLIENT_TIMEOUT_MILLIS);
         consumer.setHeartbeatBrokerInterval(PUSH_HEARTBEAT_MILLIS);
+        consumer.setPersistConsumerOffsetInterval(PUSH_HEARTBEAT_MILLIS);
         track("DefaultMQPushConsumer " + group, consumer::shutdown);
         return consumer;
     }

@@ -112,7 +112,7 @@ class ProducerInteropTest {
         for (Message message : Workload.small(TOPIC, "oneway", 10)) {
             producer.sendOneway(message);
         }
-        List<MessageQueue> queues = producer.fetchPublishMessageQueues(TOPIC);
+        List<MessageQueue> queues = TopicRoutes.await(TOPIC, () -> producer.fetchPublishMessageQueues(TOPIC));
         Await.until("11 messages stored in " + TOPIC, SEND_LIMIT, () -> {
             long total = 0;
             for (MessageQueue queue : queues) {
