@@ -192,6 +192,10 @@ impl CommitLog {
         else {
             return None;
         };
+        // The offset comes from a client: a forged header must not size the allocation beyond the written data.
+        if len > file.write_position().saturating_sub(position) {
+            return None;
+        }
         let mut out = Vec::with_capacity(len);
         file.read_into(position, len, &mut out).then(|| Bytes::from(out))
     }

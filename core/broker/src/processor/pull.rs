@@ -34,7 +34,8 @@ pub(super) async fn handle(state: &BrokerState, ctx: &RequestContext, request: &
     }
     if code == ResponseCode::PULL_NOT_FOUND && flags.has_suspend() {
         let hold = if state.config.long_polling_enable {
-            Duration::from_millis(header.suspend_timeout_millis.max(0) as u64)
+            // Clients ask for 15 s (push) or 20 s (lite pull); a hold beyond MAX_HOLD would only pin a task.
+            Duration::from_millis(header.suspend_timeout_millis.max(0) as u64).min(MAX_HOLD)
         } else {
             state.config.short_polling_time
         };
@@ -192,6 +193,9 @@ fn read(
             )
         })
 }
+
+/// The longest a pull is held, whatever `suspendTimeoutMillis` asks for.
+const MAX_HOLD: Duration = Duration::from_secs(60);
 
 /// Holds a pull that found nothing until a message arrives on its queue (then reads again), `hold` passes or
 /// the broker stops. Returns the fresh read that found something, or `None` to answer PULL_NOT_FOUND.
