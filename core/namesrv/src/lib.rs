@@ -21,7 +21,6 @@ mod error;
 mod kv_config;
 mod liveness;
 mod processor;
-mod properties;
 pub mod route;
 mod server;
 mod state;

@@ -16,6 +16,7 @@ pub mod header;
 pub mod language;
 pub mod message;
 pub mod msgid;
+pub mod properties;
 mod reader;
 pub mod version;
 

@@ -10,8 +10,8 @@ use tracing::info;
 
 use super::{Handled, failure, success};
 use crate::config::Switches;
-use crate::properties;
 use crate::state::{NamesrvState, write};
+use fulmen_protocol::properties;
 
 /// Keys no admin may update (Java's built-in `configBlackList`).
 const BLACK_LIST: &[&str] = &[

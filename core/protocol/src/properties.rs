@@ -1,11 +1,12 @@
-//! The `key=value` text of Java properties, as GET_NAMESRV_CONFIG answers and UPDATE_NAMESRV_CONFIG sends it.
+//! The `key=value` text of Java properties: the body of GET_*_CONFIG answers and UPDATE_*_CONFIG requests, and
+//! the format of Apache's `broker.conf` / `namesrv.conf` files.
 //!
 //! Reading follows `java.util.Properties#load` for what admin tools send: `#`/`!` comments, `=`, `:` or
 //! whitespace between key and value, backslash escapes (`\t`, `\n`, `\uXXXX`, ...) and lines continued by a
 //! trailing backslash. Writing is `MixAll.properties2String`: one `key=value` line per entry, unescaped.
 
 /// The entries of a properties text, in order.
-pub(crate) fn parse(text: &str) -> Vec<(String, String)> {
+pub fn parse(text: &str) -> Vec<(String, String)> {
     let mut entries = Vec::new();
     let mut lines = text.lines();
     while let Some(first) = lines.next() {
@@ -26,7 +27,7 @@ pub(crate) fn parse(text: &str) -> Vec<(String, String)> {
 }
 
 /// `key=value` lines, one per entry.
-pub(crate) fn format<'a>(entries: impl IntoIterator<Item = (&'a str, String)>) -> String {
+pub fn format<'a>(entries: impl IntoIterator<Item = (&'a str, String)>) -> String {
     entries
         .into_iter()
         .map(|(key, value)| format!("{key}={value}\n"))
