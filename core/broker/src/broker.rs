@@ -202,7 +202,31 @@ impl Broker {
             .await;
     }
 
-    /// Whether [`Broker::shutdown`] was called.
+    /// Stops the broker the way a crash (`kill -9`) leaves it, for fault tests: the periodic tasks stop, the
+    /// connections close (the name servers drop the broker at once, as they do when its process dies), and
+    /// nothing is persisted: consumer offsets, groups and topics keep their last periodic write, and the store is
+    /// neither flushed nor marked clean, so the next start recovers as after a crash. Data already appended stays
+    /// in the mapped files, as it stays in the page cache when a process is killed. Requests in flight are still
+    /// answered (an answered send was stored). The store's lock is released when the last handle is dropped.
+    /// Does nothing after [`Broker::shutdown`].
+    pub async fn kill(&self) {
+        let inner = &self.inner;
+        inner
+            .shut_down
+            .get_or_init(|| async {
+                inner.stop.cancel();
+                inner.server.shutdown().await;
+                let tasks = std::mem::take(&mut *inner.tasks.lock().unwrap_or_else(PoisonError::into_inner));
+                for task in tasks {
+                    task.abort();
+                }
+                inner.state.namesrv_client.shutdown().await;
+                info!(addr = %inner.state.advertised_addr, "broker killed");
+            })
+            .await;
+    }
+
+    /// Whether [`Broker::shutdown`] (or [`Broker::kill`]) was called.
     pub fn is_shut_down(&self) -> bool {
         self.inner.stop.is_cancelled()
     }
