@@ -23,6 +23,7 @@
 
 mod broker;
 mod config;
+mod config_properties;
 mod consumer_manager;
 mod error;
 mod long_polling;
@@ -39,5 +40,6 @@ pub mod topic_validator;
 
 pub use broker::Broker;
 pub use config::BrokerConfig;
+pub use config_properties::AppliedProperties;
 pub use error::{BrokerError, Result};
 pub use subscription_groups::SubscriptionGroupConfig;

@@ -2,7 +2,6 @@
 //! development, until SIGINT or SIGTERM; the broker's store is flushed and closed cleanly on the way out.
 
 use std::error::Error;
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -12,6 +11,7 @@ use fulmen_broker::{Broker, BrokerConfig};
 use fulmen_namesrv::{NameServer, NamesrvConfig};
 use fulmen_store::FlushMode;
 
+use crate::boot_line;
 use crate::signal::StopSignals;
 
 /// Options of `fulmen cluster`.
@@ -65,14 +65,8 @@ pub async fn run(args: ClusterArgs) -> Result<(), Box<dyn Error>> {
             return Err(error.into());
         }
     };
-    // Apache's name server and broker print these lines; scripts and tests read the addresses from them.
-    let _ = writeln!(
-        std::io::stdout().lock(),
-        "The Name Server boot success. serializeType=JSON, address {namesrv_addr}\n\
-         The broker[{}, {}] boot success. serializeType=JSON and name server is {namesrv_addr}",
-        broker.config().broker_name,
-        broker.advertised_addr(),
-    );
+    boot_line::print_namesrv(namesrv_addr);
+    boot_line::print_broker(&broker);
     stop.wait().await;
     tracing::info!("stopping the broker and the name server");
     broker.shutdown().await;

@@ -1,9 +1,12 @@
 //! `fulmen`: runs Fulmen's embedded RocketMQ servers from the command line.
 //!
-//! `fulmen namesrv` starts a name server, `fulmen cluster` a name server and a broker in one process, and
-//! `fulmen quickstart` shows a producer and a consumer at work on an in-process cluster. The broker alone, admin
-//! commands and the benchmark join as they are built. Logs go to stderr, filtered by `FULMEN_LOG` (default `info`).
+//! `fulmen namesrv` starts a name server, `fulmen broker` a broker configured by an Apache broker.conf,
+//! `fulmen cluster` both in one process, and `fulmen quickstart` shows a producer and a consumer at work on an
+//! in-process cluster. Admin commands and the benchmark join as they are built. Logs go to stderr, filtered by
+//! `FULMEN_LOG` (default `info`).
 
+mod boot_line;
+mod broker;
 mod cluster;
 mod namesrv;
 mod quickstart;
@@ -25,6 +28,8 @@ struct Cli {
 enum Command {
     /// Runs a name server until SIGINT or SIGTERM.
     Namesrv(namesrv::NamesrvArgs),
+    /// Runs a broker configured like Apache's mqbroker (-c broker.conf, -n name servers) until SIGINT or SIGTERM.
+    Broker(broker::BrokerArgs),
     /// Runs a name server and a broker in one process, for local development, until SIGINT or SIGTERM.
     Cluster(cluster::ClusterArgs),
     /// Starts an in-process cluster, sends messages, prints each SendResult, consumes them back and summarises.
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command {
             Command::Namesrv(args) => namesrv::run(args).await,
+            Command::Broker(args) => broker::run(args).await,
             Command::Cluster(args) => cluster::run(args).await,
             Command::Quickstart(args) => quickstart::run(args).await,
         }

@@ -1,12 +1,12 @@
 //! `fulmen namesrv`: a name server on the given address (127.0.0.1:9876 by default), until SIGINT or SIGTERM.
 
 use std::error::Error;
-use std::io::Write as _;
 use std::net::SocketAddr;
 
 use clap::Args;
 use fulmen_namesrv::{NameServer, NamesrvConfig};
 
+use crate::boot_line;
 use crate::signal::StopSignals;
 
 /// Options of `fulmen namesrv`.
@@ -22,13 +22,7 @@ pub async fn run(args: NamesrvArgs) -> Result<(), Box<dyn Error>> {
     let config = NamesrvConfig::with_listen_addr(args.listen);
     let stop = StopSignals::install()?;
     let server = NameServer::start(config).await?;
-    // Apache's name server prints the same line; scripts and tests read the address from it. A closed stdout
-    // is not a reason to stop.
-    let _ = writeln!(
-        std::io::stdout().lock(),
-        "The Name Server boot success. serializeType=JSON, address {}",
-        server.local_addr()
-    );
+    boot_line::print_namesrv(server.local_addr());
     stop.wait().await;
     tracing::info!("stopping the name server");
     server.shutdown().await;
