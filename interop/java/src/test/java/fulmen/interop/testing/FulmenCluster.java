@@ -1,17 +1,14 @@
 package fulmen.interop.testing;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A {@code fulmen cluster} child process: a name server and a broker on 127.0.0.1 ports the OS picked, storing into a
@@ -54,9 +51,7 @@ public final class FulmenCluster implements AutoCloseable {
 
     /** Starts the binary named by {@code -Dfulmen.bin} on a new store and waits (bounded) for both boot lines. */
     public static FulmenCluster start() throws IOException, InterruptedException {
-        Path targetDir = Path.of("target").toAbsolutePath();
-        Files.createDirectories(targetDir);
-        Path storeDir = Files.createTempDirectory(targetDir, "fulmen-store-");
+        Path storeDir = TempDirs.create("fulmen-store-");
         ProcessBuilder builder = new ProcessBuilder(FulmenBinary.path().toString(), "cluster",
             "--namesrv-listen", "127.0.0.1:0", "--broker-listen", "127.0.0.1:0",
             "--store-dir", storeDir.toString(), "--commitlog-file-size", Long.toString(COMMITLOG_FILE_SIZE));
@@ -138,10 +133,6 @@ public final class FulmenCluster implements AutoCloseable {
             throw new IllegalStateException("fulmen cluster (" + namesrvAddress + ", " + brokerAddress
                 + ") exited with code " + process.exitValue() + " after SIGTERM");
         }
-        try (Stream<Path> paths = Files.walk(storeDir)) {
-            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(path);
-            }
-        }
+        TempDirs.delete(storeDir);
     }
 }
