@@ -7,9 +7,8 @@ use std::error::Error;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use fulmen_broker::{Broker, BrokerConfig};
 use fulmen_client::{Message, Producer, ProducerConfig, PullConsumer, PullConsumerConfig, PullStatus};
-use fulmen_namesrv::{NameServer, NamesrvConfig};
+use fulmen_testkit::LocalCluster;
 
 /// Options of `fulmen quickstart`.
 #[derive(Debug, Args)]
@@ -30,18 +29,13 @@ const CONSUME_DEADLINE: Duration = Duration::from_secs(60);
 /// Runs the whole demonstration and fails if any message is missing or altered.
 pub async fn run(args: QuickstartArgs) -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
-    let store = tempfile::tempdir()?;
-    let namesrv = NameServer::start(NamesrvConfig::default()).await?;
-    let namesrv_addr = namesrv.local_addr().to_string();
-    let mut config = BrokerConfig::new(store.path());
-    config.namesrv_addrs = vec![namesrv_addr.clone()];
-    config.store.commit_log_file_size = 64 << 20;
-    let broker = Broker::start(config).await?;
+    let cluster = LocalCluster::start().await?;
+    let namesrv_addr = cluster.namesrv_addr();
     println!(
         "cluster up in {:?}: name server {namesrv_addr}, broker {} (store {})",
         started.elapsed(),
-        broker.advertised_addr(),
-        store.path().display()
+        cluster.brokers()[0].1,
+        cluster.store_dir().display()
     );
 
     let producer = Producer::start(ProducerConfig::new(
@@ -87,8 +81,7 @@ pub async fn run(args: QuickstartArgs) -> Result<(), Box<dyn Error>> {
     }
     let consume_time = consuming.elapsed();
     consumer.shutdown().await;
-    broker.shutdown().await;
-    namesrv.shutdown().await;
+    cluster.shutdown().await;
 
     let consumed = seen.iter().filter(|s| **s).count();
     println!(
