@@ -179,12 +179,7 @@ impl Broker {
         inner
             .shut_down
             .get_or_init(|| async {
-                inner.stop.cancel();
-                inner.server.shutdown().await;
-                let tasks = std::mem::take(&mut *inner.tasks.lock().unwrap_or_else(PoisonError::into_inner));
-                for task in tasks {
-                    let _ = task.await;
-                }
+                inner.stop_serving(TaskEnd::Finish).await;
                 let state = &inner.state;
                 if let Err(error) = state.offsets.persist().await {
                     error!(%error, "could not write consumerOffset.json at shutdown");
@@ -195,7 +190,6 @@ impl Broker {
                 if let Err(error) = state.topics.persist().await {
                     error!(%error, "could not write topics.json at shutdown");
                 }
-                state.namesrv_client.shutdown().await;
                 shutdown_store(&state.store).await;
                 info!(addr = %state.advertised_addr, "broker stopped");
             })
@@ -214,13 +208,7 @@ impl Broker {
         inner
             .shut_down
             .get_or_init(|| async {
-                inner.stop.cancel();
-                inner.server.shutdown().await;
-                let tasks = std::mem::take(&mut *inner.tasks.lock().unwrap_or_else(PoisonError::into_inner));
-                for task in tasks {
-                    task.abort();
-                }
-                inner.state.namesrv_client.shutdown().await;
+                inner.stop_serving(TaskEnd::Abort).await;
                 info!(addr = %inner.state.advertised_addr, "broker killed");
             })
             .await;
@@ -229,6 +217,32 @@ impl Broker {
     /// Whether [`Broker::shutdown`] (or [`Broker::kill`]) was called.
     pub fn is_shut_down(&self) -> bool {
         self.inner.stop.is_cancelled()
+    }
+}
+
+/// How the periodic tasks end when the broker stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TaskEnd {
+    /// Let the pass in progress finish.
+    Finish,
+    /// Drop them where they are, as a crash would.
+    Abort,
+}
+
+impl BrokerInner {
+    /// The part of every stop: cancel the periodic tasks, stop serving (requests in flight are answered) and
+    /// close the connections to the name servers.
+    async fn stop_serving(&self, tasks_end: TaskEnd) {
+        self.stop.cancel();
+        self.server.shutdown().await;
+        let tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(PoisonError::into_inner));
+        for task in tasks {
+            if tasks_end == TaskEnd::Abort {
+                task.abort();
+            }
+            let _ = task.await;
+        }
+        self.state.namesrv_client.shutdown().await;
     }
 }
 

@@ -6,8 +6,11 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+mod common;
+
+use common::stop_with_sigterm;
 use fulmen_client::{Message, Producer, ProducerConfig, PullConsumer, PullConsumerConfig, PullStatus};
 use fulmen_namesrv::{NameServer, NamesrvConfig};
 
@@ -32,27 +35,6 @@ fn start_broker(conf: &Path, namesrv: &str) -> (Child, String) {
         .unwrap_or_else(|| panic!("unexpected boot line {boot_line:?}"))
         .to_owned();
     (child, addr)
-}
-
-/// Sends SIGTERM and waits (bounded) for a zero exit.
-fn stop(mut child: Child) {
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "fulmen broker did not stop within 15 s of SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(status.code(), Some(0), "exit status {status}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -93,7 +75,7 @@ async fn broker_conf_is_honoured_and_a_clean_restart_serves_the_same_messages() 
         "64 KiB commitlog files roll over ({commit_logs} files)"
     );
     assert!(store.join("abort").exists(), "a running store is marked");
-    stop(broker);
+    stop_with_sigterm(broker);
     assert!(
         !store.join("abort").exists(),
         "a clean stop removes the abort marker"
@@ -129,6 +111,6 @@ async fn broker_conf_is_honoured_and_a_clean_restart_serves_the_same_messages() 
     let expected: Vec<String> = (0..200).map(|i| format!("m{i:03}")).collect();
     assert_eq!(bodies, expected);
     consumer.shutdown().await;
-    stop(broker);
+    stop_with_sigterm(broker);
     namesrv.shutdown().await;
 }

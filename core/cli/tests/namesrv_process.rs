@@ -5,7 +5,11 @@
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod common;
+
+use common::stop_with_sigterm;
 
 #[test]
 fn namesrv_serves_and_stops_cleanly_on_sigterm_with_closed_pipes() {
@@ -26,21 +30,5 @@ fn namesrv_serves_and_stops_cleanly_on_sigterm_with_closed_pipes() {
     TcpStream::connect_timeout(&addr.parse().unwrap(), Duration::from_secs(5)).unwrap();
     drop(child.stderr.take()); // both pipes are now closed, as a supervisor that stopped reading would leave them
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "fulmen namesrv did not stop within 15 s of SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(status.code(), Some(0), "exit status {status}");
+    stop_with_sigterm(child);
 }

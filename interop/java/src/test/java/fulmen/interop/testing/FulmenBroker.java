@@ -49,8 +49,8 @@ public final class FulmenBroker implements AutoCloseable {
             "mappedFileSizeCommitLog = 1048576",
             ""));
         FulmenProcess process = FulmenProcess.start(
-            List.of("broker", "-c", conf.toString(), "-n", namesrvAddress), BOOT_LINE);
-        List<String> groups = process.bootGroups();
+            List.of("broker", "-c", conf.toString(), "-n", namesrvAddress), List.of(BOOT_LINE));
+        List<String> groups = process.bootGroups(0);
         if (!groups.get(2).equals(namesrvAddress)) {
             process.kill();
             throw new IllegalStateException("broker registered with " + groups.get(2) + ", not " + namesrvAddress);

@@ -2,6 +2,7 @@ package fulmen.interop.testing;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -11,9 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One {@code fulmen} child process that announces itself with a boot line: started with some arguments, its output
- * forwarded to the test log, the groups of its boot line returned once it prints it (bounded). It is stopped either
- * cleanly (SIGTERM, which must end it with exit code 0) or as by {@code kill -9}.
+ * One {@code fulmen} child process that announces itself with boot lines (the lines Apache's name server and broker
+ * print): started with some arguments, its output forwarded to the test log, the capture groups of each boot line
+ * kept once it printed them all (bounded). It is stopped either cleanly (SIGTERM, which must end it with exit code 0)
+ * or as by {@code kill -9}.
  */
 final class FulmenProcess {
 
@@ -25,11 +27,11 @@ final class FulmenProcess {
     private final String description;
     private final LineForwarder stdout;
     private final LineForwarder stderr;
-    private final List<String> bootGroups;
+    private final List<List<String>> bootGroups;
     private boolean stopped;
 
     private FulmenProcess(Process process, String description, LineForwarder stdout, LineForwarder stderr,
-        List<String> bootGroups) {
+        List<List<String>> bootGroups) {
         this.process = process;
         this.description = description;
         this.stdout = stdout;
@@ -37,8 +39,9 @@ final class FulmenProcess {
         this.bootGroups = bootGroups;
     }
 
-    /** Runs {@code fulmen <arguments>} and waits until a stdout line matches {@code bootLine}. */
-    static FulmenProcess start(List<String> arguments, Pattern bootLine) throws IOException, InterruptedException {
+    /** Runs {@code fulmen <arguments>} and waits until, for each of {@code bootLines}, a stdout line matched it. */
+    static FulmenProcess start(List<String> arguments, List<Pattern> bootLines)
+        throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(FulmenBinary.path().toString());
         builder.command().addAll(arguments);
         builder.environment().put("NO_COLOR", "1");
@@ -47,38 +50,57 @@ final class FulmenProcess {
         process.getOutputStream().close();
         String description = "fulmen " + arguments.get(0) + " pid " + process.pid();
 
-        CompletableFuture<List<String>> booted = new CompletableFuture<>();
+        List<CompletableFuture<List<String>>> booted = new ArrayList<>();
+        for (int i = 0; i < bootLines.size(); i++) {
+            booted.add(new CompletableFuture<>());
+        }
         String tag = "[" + description + "] ";
         LineForwarder stderr = LineForwarder.start("fulmen-stderr-" + process.pid(), process.getErrorStream(),
             System.err, tag, line -> { }, () -> { });
         LineForwarder stdout = LineForwarder.start("fulmen-stdout-" + process.pid(), process.getInputStream(),
             System.err, tag, line -> {
-                Matcher matcher = bootLine.matcher(line);
-                if (matcher.matches()) {
-                    String[] groups = new String[matcher.groupCount()];
-                    for (int i = 0; i < groups.length; i++) {
-                        groups[i] = matcher.group(i + 1);
+                for (int i = 0; i < bootLines.size(); i++) {
+                    Matcher matcher = bootLines.get(i).matcher(line);
+                    if (matcher.matches()) {
+                        booted.get(i).complete(groups(matcher));
                     }
-                    booted.complete(List.of(groups));
                 }
-            }, () -> booted.completeExceptionally(
-                new IllegalStateException("it closed its stdout without printing its boot line")));
+            }, () -> booted.forEach(line -> line.completeExceptionally(
+                new IllegalStateException("it closed its stdout before printing all its boot lines"))));
         try {
-            List<String> groups = booted.get(BOOT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();
+            List<List<String>> groups = new ArrayList<>();
+            for (CompletableFuture<List<String>> line : booted) {
+                long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                groups.add(line.get(left, TimeUnit.MILLISECONDS));
+            }
             return new FulmenProcess(process, description, stdout, stderr, groups);
         } catch (TimeoutException | ExecutionException e) {
             process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             stderr.awaitEnd(DRAIN_TIMEOUT);
             String why = e instanceof TimeoutException
-                ? "did not print its boot line within " + BOOT_TIMEOUT.toSeconds() + " s"
+                ? "did not print its boot lines within " + BOOT_TIMEOUT.toSeconds() + " s"
                 : e.getCause().getMessage();
             throw new IllegalStateException(description + " failed to start: " + why, e);
         }
     }
 
-    /** The capture groups of the boot line. */
-    List<String> bootGroups() {
-        return bootGroups;
+    private static List<String> groups(Matcher matcher) {
+        List<String> groups = new ArrayList<>();
+        for (int i = 1; i <= matcher.groupCount(); i++) {
+            groups.add(matcher.group(i));
+        }
+        return List.copyOf(groups);
+    }
+
+    /** The capture groups of boot line {@code index} (in the order the patterns were given). */
+    List<String> bootGroups(int index) {
+        return bootGroups.get(index);
+    }
+
+    /** What it is, for messages: the command and its process id. */
+    String description() {
+        return description;
     }
 
     /** Sends SIGKILL and waits (bounded) for the process to be gone. */
