@@ -155,13 +155,15 @@ impl CommitLog {
             physical_offsets.push(physical);
         }
         file.append(&units.bytes)?;
+        self.files.note_append(&file);
         Ok(Appended {
             physical_offsets,
             end_offset: base + len as u64,
         })
     }
 
-    /// The file to append `len` bytes to: the last one, or a new one after writing the BLANK filler.
+    /// The file to append `len` bytes to: the last one, or the next one (usually the preallocated spare) after
+    /// writing the BLANK filler.
     fn file_with_room(&self, len: usize) -> Result<Arc<MappedFile>> {
         if len > self.max_append_len() {
             return Err(StoreError::NoSpace {

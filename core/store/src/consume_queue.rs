@@ -4,11 +4,19 @@
 //!
 //! A queue that starts at a non-zero offset gets filler entries `(0, Integer.MAX_VALUE, 0)` from the start of
 //! its first file up to its first real entry, as Java writes them. Only the store's single writer appends.
+//!
+//! Entries are written strictly in order: once a queue has entries, the next one must carry exactly the queue
+//! offset after the last ([`ConsumeQueue::put`] refuses any other with [`CqPut::OutOfOrder`]). Java's
+//! `putMessagePositionInfo` skips an offset below the end as already built, and for one past the end only logs
+//! "[BUG] logic queue order maybe wrong" and appends anyway, which files the entry under the wrong offset;
+//! Fulmen refuses it, and recovery treats the unit as invalid (`recovery.rs`).
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use crate::allocate::AllocationRequests;
 use crate::error::{Result, StoreError};
 use crate::mapped_file_queue::MappedFileQueue;
 
@@ -16,6 +24,23 @@ use crate::mapped_file_queue::MappedFileQueue;
 pub const CQ_ENTRY_SIZE: usize = 20;
 /// The size field of a filler entry.
 pub const FILLER_SIZE: i32 = i32::MAX;
+/// The largest queue offset a queue accepts; its byte position (× 20) stays far from overflowing.
+const MAX_QUEUE_OFFSET: i64 = i64::MAX / CQ_ENTRY_SIZE as i64 / 2;
+
+/// What [`ConsumeQueue::put`] did with an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CqPut {
+    /// The entry was written.
+    Written,
+    /// The queue already holds an entry at that offset (an entry rebuilt twice): nothing was written.
+    AlreadyStored,
+    /// The offset is not the queue's next one (past the end of a queue that has entries, negative, or out of
+    /// range): nothing was written.
+    OutOfOrder {
+        /// The offset the queue expects next.
+        next: i64,
+    },
+}
 
 /// One consume-queue entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +133,9 @@ pub struct ConsumeQueue {
     files: MappedFileQueue,
     entries_per_file: i64,
     min_offset: AtomicI64,
+    /// Test seam: how many of the next appends fail (a consume-queue write error after the commitlog append).
+    #[cfg(test)]
+    failing_appends: std::sync::atomic::AtomicUsize,
 }
 
 impl fmt::Debug for ConsumeQueue {
@@ -130,7 +158,30 @@ impl ConsumeQueue {
             files: MappedFileQueue::open(dir, entries_per_file * CQ_ENTRY_SIZE)?,
             entries_per_file: entries_per_file as i64,
             min_offset: AtomicI64::new(0),
+            #[cfg(test)]
+            failing_appends: std::sync::atomic::AtomicUsize::new(0),
         })
+    }
+
+    /// Makes the next `count` entry writes fail with an I/O error (tests only).
+    #[cfg(test)]
+    pub(crate) fn fail_next_appends(&self, count: usize) {
+        self.failing_appends.store(count, Ordering::Release);
+    }
+
+    /// The queue's directory.
+    pub fn dir(&self) -> &Path {
+        self.files.dir()
+    }
+
+    /// Lets the queue have its next file created ahead of time by the allocator thread.
+    pub(crate) fn enable_preallocation(&self, requests: Arc<AllocationRequests>) {
+        self.files.enable_preallocation(requests);
+    }
+
+    /// Shutdown: deletes the preallocated spare file, if any.
+    pub(crate) fn close_spare(&self) {
+        self.files.close_spare();
     }
 
     /// The mapped files (tests reach in to delete some).
@@ -176,8 +227,10 @@ impl ConsumeQueue {
     }
 
     /// Finds where the entries end (the first implausible entry of the last file; earlier files are full),
-    /// erases whatever follows, and finds the first real entry.
+    /// erases whatever follows, and finds the first real entry. Empty files after the last written one (an
+    /// unused preallocated spare) are deleted first.
     pub fn recover_end(&self) -> Result<()> {
+        self.files.drop_empty_tail(CQ_ENTRY_SIZE)?;
         let files = self.files.files();
         let Some((last, full)) = files.split_last() else {
             self.min_offset.store(0, Ordering::Release);
@@ -274,39 +327,52 @@ impl ConsumeQueue {
         Ok(())
     }
 
-    /// Writes the entry of queue offset `offset`. An offset below the end is already stored and is skipped
-    /// (`Ok(false)`); an offset past the end is reached with filler entries (a queue that starts at a non-zero
-    /// offset, or a gap left by a failed write).
-    pub fn put(&self, offset: i64, entry: CqEntry) -> Result<bool> {
+    /// Writes the entry of queue offset `offset`, which must be the queue's next offset (its
+    /// [`max_offset`](Self::max_offset)). An offset below it is already stored and is skipped; any other is
+    /// refused, so that a queue never gets a gap. Only the first entry of an empty queue may start anywhere: the
+    /// queue then starts there, with filler entries from the start of its first file.
+    pub fn put(&self, offset: i64, entry: CqEntry) -> Result<CqPut> {
         let max = self.max_offset();
+        if !(0..=MAX_QUEUE_OFFSET).contains(&offset) {
+            return Ok(CqPut::OutOfOrder { next: max });
+        }
         if offset < max {
-            return Ok(false);
+            return Ok(CqPut::AlreadyStored);
         }
         if offset > max {
-            if self.files.is_empty() {
-                let file_start = offset - offset.rem_euclid(self.entries_per_file);
-                self.files.create_file(file_start as u64 * CQ_ENTRY_SIZE as u64)?;
-                self.min_offset.store(offset, Ordering::Release);
-            } else {
-                tracing::warn!(
-                    topic = %self.topic, queue_id = self.queue_id, expected = max, offset,
-                    "a gap in the consume queue is filled with filler entries"
-                );
+            if !self.files.is_empty() {
+                return Ok(CqPut::OutOfOrder { next: max });
             }
+            let file_start = offset - offset.rem_euclid(self.entries_per_file);
+            self.files.create_file(file_start as u64 * CQ_ENTRY_SIZE as u64)?;
+            self.min_offset.store(offset, Ordering::Release);
             while self.max_offset() < offset {
                 self.append(CqEntry::FILLER)?;
             }
         }
         self.append(entry)?;
-        Ok(true)
+        Ok(CqPut::Written)
     }
 
     fn append(&self, entry: CqEntry) -> Result<()> {
+        #[cfg(test)]
+        if self
+            .failing_appends
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| left.checked_sub(1))
+            .is_ok()
+        {
+            return Err(StoreError::io(
+                "append to consume queue",
+                self.dir(),
+                std::io::Error::other("injected failure"),
+            ));
+        }
         let file = match self.files.last_file() {
             Some(file) if !file.is_full() => file,
             _ => self.files.create_next_file()?,
         };
         file.append(&entry.to_bytes())?;
+        self.files.note_append(&file);
         Ok(())
     }
 
@@ -367,9 +433,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let queue = ConsumeQueue::open(dir.path(), "T", 0, 4).unwrap();
         for offset in 0..10 {
-            assert!(queue.put(offset, entry(offset)).unwrap());
+            assert_eq!(queue.put(offset, entry(offset)).unwrap(), CqPut::Written);
         }
-        assert!(!queue.put(3, entry(3)).unwrap(), "already stored");
+        assert_eq!(queue.put(3, entry(3)).unwrap(), CqPut::AlreadyStored);
+        assert_eq!(
+            queue.put(12, entry(12)).unwrap(),
+            CqPut::OutOfOrder { next: 10 },
+            "no gap in a queue that has entries"
+        );
+        assert_eq!(queue.put(-1, entry(0)).unwrap(), CqPut::OutOfOrder { next: 10 });
+        assert_eq!(queue.max_offset(), 10, "nothing written for refused entries");
         assert_eq!(queue.max_offset(), 10);
         assert_eq!(queue.entry(5), Some(entry(5)));
         assert_eq!(

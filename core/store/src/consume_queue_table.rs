@@ -1,11 +1,13 @@
 //! The consume queues of a store, by topic and queue id, loaded from `consumequeue/<topic>/<queueId>/` and
-//! created on first use.
+//! created on first use. Once preallocation is enabled, every queue, including those created later, has its
+//! next file created ahead of time by the allocator thread.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use crate::allocate::AllocationRequests;
 use crate::consume_queue::ConsumeQueue;
 use crate::error::{IoContext, Result};
 use crate::fs_util::create_dir_all;
@@ -17,6 +19,7 @@ pub struct ConsumeQueueTable {
     dir: PathBuf,
     entries_per_file: usize,
     queues: RwLock<QueuesByTopic>,
+    allocator: OnceLock<Arc<AllocationRequests>>,
 }
 
 impl fmt::Debug for ConsumeQueueTable {
@@ -63,6 +66,7 @@ impl ConsumeQueueTable {
             dir: dir.to_path_buf(),
             entries_per_file,
             queues: RwLock::new(queues),
+            allocator: OnceLock::new(),
         })
     }
 
@@ -83,8 +87,29 @@ impl ConsumeQueueTable {
         }
         let path = self.dir.join(topic).join(queue_id.to_string());
         let queue = Arc::new(ConsumeQueue::open(&path, topic, queue_id, self.entries_per_file)?);
+        if let Some(requests) = self.allocator.get() {
+            queue.enable_preallocation(requests.clone());
+        }
         by_id.insert(queue_id, queue.clone());
         Ok(queue)
+    }
+
+    /// From now on, every queue has its next file created ahead of time by `requests` (the allocator thread).
+    pub(crate) fn enable_preallocation(&self, requests: Arc<AllocationRequests>) {
+        // Set under the write lock, so that a queue created meanwhile is not missed.
+        let queues = self.write();
+        if self.allocator.set(requests.clone()).is_ok() {
+            for queue in queues.values().flat_map(|by_id| by_id.values()) {
+                queue.enable_preallocation(requests.clone());
+            }
+        }
+    }
+
+    /// Shutdown: deletes every queue's preallocated spare file.
+    pub(crate) fn close_spares(&self) {
+        for queue in self.all() {
+            queue.close_spare();
+        }
     }
 
     /// Every queue.

@@ -12,6 +12,7 @@
 //! by time, recovery on open and a clean [`MessageStore::shutdown`]. The building blocks are public for tools
 //! and tests. The only `unsafe` code maps files into memory (`mmap.rs`).
 
+mod allocate;
 mod arrival;
 mod checkpoint;
 mod commit_log;
@@ -31,7 +32,9 @@ mod message_to_store;
 mod mmap;
 mod pull;
 mod put_result;
+mod put_state;
 mod recovery;
+mod spare_file;
 mod store;
 mod tags_code;
 mod time_search;
@@ -44,7 +47,7 @@ pub use config::{
     DEFAULT_COMMIT_LOG_FILE_SIZE, DEFAULT_CONSUME_QUEUE_ENTRIES_PER_FILE, DEFAULT_MAX_MESSAGE_SIZE,
     FlushMode, StoreConfig,
 };
-pub use consume_queue::{CQ_ENTRY_SIZE, ConsumeQueue, CqEntry, EntriesAt, FILLER_SIZE};
+pub use consume_queue::{CQ_ENTRY_SIZE, ConsumeQueue, CqEntry, CqPut, EntriesAt, FILLER_SIZE};
 pub use consume_queue_table::ConsumeQueueTable;
 pub use error::{Result, StoreError};
 pub use filter::{MessageFilter, TagsCodeFilter};

@@ -3,15 +3,25 @@
 //!
 //! The queue knows nothing about what the bytes mean: rolling over with a filler, recovery scans and dispatch
 //! belong to its users. Appends go to the last file, one writer at a time (the user serialises them).
+//!
+//! Once the store enables preallocation, the queue asks the allocator thread for its next file when the last
+//! file is half written ([`note_append`](MappedFileQueue::note_append)), and
+//! [`create_next_file`](MappedFileQueue::create_next_file) takes that spare when it is ready, so the writer
+//! rarely creates a file itself (`spare_file.rs`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use crate::allocate::AllocationRequests;
 use crate::error::{IoContext, Result, StoreError};
 use crate::fs_util::{create_dir_all, file_name_to_offset, sync_dir};
 use crate::mapped_file::MappedFile;
+use crate::spare_file::SpareSlot;
+
+/// `spare_requested_for` when no spare is requested.
+const NO_SPARE: u64 = u64::MAX;
 
 /// The mapped files of one directory, in offset order, without gaps.
 pub struct MappedFileQueue {
@@ -19,6 +29,10 @@ pub struct MappedFileQueue {
     file_size: usize,
     files: RwLock<Vec<Arc<MappedFile>>>,
     flushed_where: AtomicU64,
+    spare: Arc<SpareSlot>,
+    allocator: OnceLock<Arc<AllocationRequests>>,
+    /// The start offset of the spare last requested (a cheap check for the writer after each append).
+    spare_requested_for: AtomicU64,
 }
 
 impl fmt::Debug for MappedFileQueue {
@@ -83,6 +97,9 @@ impl MappedFileQueue {
             file_size,
             files: RwLock::new(files),
             flushed_where: AtomicU64::new(0),
+            spare: Arc::new(SpareSlot::new(dir, file_size)),
+            allocator: OnceLock::new(),
+            spare_requested_for: AtomicU64::new(NO_SPARE),
         })
     }
 
@@ -116,28 +133,93 @@ impl MappedFileQueue {
         self.read_files().last().cloned()
     }
 
-    /// Creates the file that starts at `start_offset` and adds it at the end. When the queue has files, the new
-    /// one must start where the last one ends.
+    /// Adds the file that starts at `start_offset` at the end: the preallocated spare if it is ready (or being
+    /// created: then this waits for it), otherwise a file created now. When the queue has files, the new one
+    /// must start where the last one ends.
     pub fn create_file(&self, start_offset: u64) -> Result<Arc<MappedFile>> {
+        self.check_next_start(start_offset)?;
+        // No lock is held while a file is created, so readers are not held up by the file system.
+        let file = match self.spare.take(start_offset) {
+            Some(spare) => spare,
+            None => Arc::new(MappedFile::create(&self.dir, start_offset, self.file_size)?),
+        };
         let mut files = self.write_files();
-        if let Some(last) = files.last()
-            && last.end_offset() != start_offset
-        {
-            return Err(StoreError::corrupt(
-                &self.dir,
-                start_offset,
-                format!("a new file must start at {}", last.end_offset()),
-            ));
+        let expected = files.last().map(|last| last.end_offset());
+        if expected.is_some_and(|expected| expected != start_offset) {
+            // Only the single writer adds files, so this is a caller's bug; do not leave the file behind.
+            drop(files);
+            let _ = file.delete();
+            return Err(self.not_next(start_offset, expected));
         }
-        let file = Arc::new(MappedFile::create(&self.dir, start_offset, self.file_size)?);
         files.push(file.clone());
         Ok(file)
     }
 
-    /// Creates the file after the last one (or the file at 0 in an empty queue).
+    /// Adds the file after the last one (or the file at 0 in an empty queue); see
+    /// [`create_file`](Self::create_file).
     pub fn create_next_file(&self) -> Result<Arc<MappedFile>> {
         let start = self.last_file().map_or(0, |last| last.end_offset());
         self.create_file(start)
+    }
+
+    fn check_next_start(&self, start_offset: u64) -> Result<()> {
+        let expected = self.last_file().map(|last| last.end_offset());
+        if expected.is_some_and(|expected| expected != start_offset) {
+            return Err(self.not_next(start_offset, expected));
+        }
+        Ok(())
+    }
+
+    fn not_next(&self, start_offset: u64, expected: Option<u64>) -> StoreError {
+        StoreError::corrupt(
+            &self.dir,
+            start_offset,
+            format!("a new file must start at {}", expected.unwrap_or(0)),
+        )
+    }
+
+    /// Lets the queue ask `requests` (the allocator thread) for its next file ahead of time, from now on.
+    pub(crate) fn enable_preallocation(&self, requests: Arc<AllocationRequests>) {
+        if self.allocator.set(requests).is_ok()
+            && let Some(last) = self.last_file()
+        {
+            self.note_append(&last);
+        }
+    }
+
+    /// Tells the queue that `file`, its last file, was written to: once it is half written, the next file is
+    /// requested from the allocator (once). Costs two atomic loads on the common path, and never does I/O.
+    pub(crate) fn note_append(&self, file: &MappedFile) {
+        if file.write_position() < self.file_size / 2 {
+            return;
+        }
+        let next = file.end_offset();
+        if self.spare_requested_for.load(Ordering::Acquire) == next {
+            return;
+        }
+        let Some(requests) = self.allocator.get() else {
+            return;
+        };
+        self.spare_requested_for.store(next, Ordering::Release);
+        if self.spare.want(next) {
+            requests.submit(self.spare.clone());
+        }
+    }
+
+    /// Shutdown: deletes the spare (waiting for its creation if in progress) and asks for no more.
+    pub(crate) fn close_spare(&self) {
+        self.spare.close();
+    }
+
+    /// The start offset of the spare file, if one is ready.
+    #[cfg(test)]
+    pub(crate) fn spare_ready_start(&self) -> Option<u64> {
+        self.spare.ready_start()
+    }
+
+    fn forget_spare(&self) {
+        self.spare.discard();
+        self.spare_requested_for.store(NO_SPARE, Ordering::Release);
     }
 
     /// The file whose range holds `offset`.
@@ -194,6 +276,7 @@ impl MappedFileQueue {
     /// it and is zeroed after it; files that start at or after `offset` are deleted, except that a file starting
     /// exactly at `offset` is kept, empty.
     pub fn truncate_from(&self, offset: u64) -> Result<()> {
+        self.forget_spare();
         let mut files = self.write_files();
         let mut deleted = false;
         let mut kept = Vec::with_capacity(files.len());
@@ -217,6 +300,34 @@ impl MappedFileQueue {
         Ok(())
     }
 
+    /// Recovery: deletes the files at the end of the queue whose first `probe_len` bytes are zero, but never the
+    /// first file; returns how many were deleted. Such a file holds nothing readable (the users of a queue never
+    /// write a record that starts with `probe_len` zero bytes, and records follow each other from the start of a
+    /// file): it is a spare that was preallocated but not used, or a file created just before a crash. Left in
+    /// place, it would pass for the last file, and the file before it for a full one.
+    pub fn drop_empty_tail(&self, probe_len: usize) -> Result<usize> {
+        let mut files = self.write_files();
+        let mut count = 0;
+        while files.len() > 1 {
+            let Some(last) = files.last() else { break };
+            let empty = last
+                .with_raw_bytes(0, probe_len, |bytes| bytes.iter().all(|byte| *byte == 0))
+                .unwrap_or(false);
+            if !empty {
+                break;
+            }
+            tracing::info!(file = %last.path().display(), "deleting an empty file after the last written one");
+            last.delete()?;
+            files.pop();
+            count += 1;
+        }
+        drop(files);
+        if count > 0 {
+            sync_dir(&self.dir)?;
+        }
+        Ok(count)
+    }
+
     /// Deletes the whole files that end at or before `offset`, oldest first, never the last file; returns how
     /// many were deleted. (Retention builds on this.)
     pub fn delete_files_before(&self, offset: u64) -> Result<usize> {
@@ -236,6 +347,7 @@ impl MappedFileQueue {
 
     /// Deletes every file (used when a queue must restart at another offset).
     pub fn delete_all(&self) -> Result<()> {
+        self.forget_spare();
         let mut files = self.write_files();
         for file in files.drain(..) {
             file.delete()?;
@@ -292,6 +404,100 @@ mod tests {
         assert!(
             MappedFileQueue::open(dir.path(), 100).is_err(),
             "gap between 100 and 300"
+        );
+    }
+
+    /// Waits (bounded) until the queue has a ready spare.
+    fn wait_for_spare(queue: &MappedFileQueue) -> u64 {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(start) = queue.spare_ready_start() {
+                return start;
+            }
+            assert!(std::time::Instant::now() < deadline, "no spare was created");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn the_next_file_is_preallocated_once_the_last_is_half_written_and_then_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut allocator = crate::allocate::FileAllocator::start().unwrap();
+        let queue = MappedFileQueue::open(dir.path(), 100).unwrap();
+        let first = queue.create_next_file().unwrap();
+        queue.enable_preallocation(allocator.requests());
+        first.append(&[1u8; 49]).unwrap();
+        queue.note_append(&first);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert_eq!(
+            queue.spare_ready_start(),
+            None,
+            "less than half written: nothing requested"
+        );
+        first.append(&[1u8; 1]).unwrap();
+        queue.note_append(&first);
+        assert_eq!(wait_for_spare(&queue), 100);
+        assert!(dir.path().join("00000000000000000100").exists());
+        assert_eq!(queue.files().len(), 1, "a spare is not part of the queue");
+        assert_eq!(queue.max_offset(), 50, "nor of its offsets");
+
+        first.append(&[1u8; 50]).unwrap();
+        let second = queue.create_next_file().unwrap();
+        assert_eq!(second.start_offset(), 100);
+        assert_eq!(queue.spare_ready_start(), None, "taken");
+        second.append(&[2u8; 60]).unwrap();
+        queue.note_append(&second);
+        assert_eq!(wait_for_spare(&queue), 200);
+
+        // Truncation discards the spare: it may no longer follow the last file.
+        queue.truncate_from(150).unwrap();
+        assert_eq!(queue.spare_ready_start(), None);
+        assert!(!dir.path().join("00000000000000000200").exists());
+        second.append(&[2u8; 10]).unwrap();
+        queue.note_append(&second);
+        assert_eq!(wait_for_spare(&queue), 200, "requested again");
+        queue.close_spare();
+        assert!(
+            !dir.path().join("00000000000000000200").exists(),
+            "shutdown deletes it"
+        );
+        allocator.stop();
+        second.append(&[2u8; 40]).unwrap();
+        assert_eq!(
+            queue.create_next_file().unwrap().start_offset(),
+            200,
+            "created by the writer"
+        );
+    }
+
+    #[test]
+    fn empty_files_at_the_end_are_dropped_but_never_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let queue = MappedFileQueue::open(dir.path(), 100).unwrap();
+        queue.create_next_file().unwrap().append(&[1u8; 30]).unwrap();
+        let second = queue.create_next_file().unwrap();
+        second.append(&[0u8; 8]).unwrap();
+        second.append(&[9u8; 8]).unwrap();
+        queue.create_next_file().unwrap();
+        drop((queue, second));
+        let queue = MappedFileQueue::open(dir.path(), 100).unwrap();
+        assert_eq!(
+            queue.drop_empty_tail(8).unwrap(),
+            2,
+            "a file that starts with zeros holds nothing readable"
+        );
+        assert_eq!(queue.files().len(), 1);
+        assert!(!dir.path().join("00000000000000000100").exists());
+        assert_eq!(queue.drop_empty_tail(8).unwrap(), 0);
+
+        let empty_dir = tempfile::tempdir().unwrap();
+        let queue = MappedFileQueue::open(empty_dir.path(), 100).unwrap();
+        queue.create_file(300).unwrap();
+        queue.create_next_file().unwrap();
+        assert_eq!(queue.drop_empty_tail(8).unwrap(), 1);
+        assert_eq!(
+            (queue.files().len(), queue.min_offset(), queue.max_offset()),
+            (1, 300, 300)
         );
     }
 }

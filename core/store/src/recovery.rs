@@ -7,6 +7,14 @@
 //!   first file), checking each unit's magic, size, physical offset and body CRC. The scan stops at the first
 //!   torn or invalid unit; everything from there is zeroed or deleted. Consume-queue entries that point at or
 //!   after the scan's first file are dropped and rebuilt from the scanned units.
+//! * Either way, empty files after the last written one are deleted first: a spare the allocator preallocated
+//!   (named by the offset it would start at) but the writer never used, or a file created just before a crash.
+//! * While rebuilding, a unit must also carry the queue offset its consume queue expects next (the queue's end
+//!   after the entries pointing before the scan were kept). The checkpoint guarantees that the queues hold every
+//!   entry for the units before the scan, so a unit whose queue offset jumps past the end cannot be one the
+//!   store wrote there: like a unit whose PHYSICALOFFSET is not its position, it is invalid and ends the data.
+//!   (Writing filler entries up to it would lose the skipped offsets and, for a wild offset, fill the disk.) A
+//!   queue without entries takes its first unit's offset as its start, as at run time.
 //!
 //! A unit acknowledged under sync flush was fsynced before the acknowledgement, and fsynced data below the
 //! checkpoint is never rescanned, so it survives any crash.
@@ -18,7 +26,7 @@ use fulmen_protocol::message::MessageExt;
 
 use crate::checkpoint::Checkpoint;
 use crate::commit_log::CommitLog;
-use crate::consume_queue::CqEntry;
+use crate::consume_queue::{CqEntry, CqPut};
 use crate::consume_queue_table::ConsumeQueueTable;
 use crate::error::Result;
 use crate::mapped_file::MappedFile;
@@ -58,6 +66,7 @@ pub(crate) fn recover(
     for queue in queues.all() {
         queue.recover_end()?;
     }
+    commit_log.files().drop_empty_tail(UNIT_HEADER_LEN)?;
     let files = commit_log.files().files();
     let Some(last_index) = files.len().checked_sub(1) else {
         for queue in queues.all() {
@@ -172,10 +181,15 @@ impl Scan<'_> {
                     let Some(message) = self.valid_message(file, position, len, physical) else {
                         return Ok(FileEnd::Invalid(position));
                     };
-                    self.recovered.last_store_timestamp = Some(message.store_timestamp);
-                    if self.dispatch {
-                        self.redispatch(&message, physical, len)?;
+                    if self.dispatch && !self.redispatch(&message, physical, len)? {
+                        tracing::warn!(
+                            file = %file.path().display(), position, topic = %message.topic,
+                            queue_id = message.queue_id, queue_offset = message.queue_offset,
+                            "an invalid unit ends the data: its queue offset does not follow its consume queue"
+                        );
+                        return Ok(FileEnd::Invalid(position));
                     }
+                    self.recovered.last_store_timestamp = Some(message.store_timestamp);
                     position += len;
                 }
                 _ => {
@@ -212,9 +226,10 @@ impl Scan<'_> {
         Some(message)
     }
 
-    fn redispatch(&mut self, message: &MessageExt, physical: u64, len: usize) -> Result<()> {
+    /// Writes the unit's consume-queue entry; `false` if its queue offset does not fit the queue.
+    fn redispatch(&mut self, message: &MessageExt, physical: u64, len: usize) -> Result<bool> {
         if !is_indexed(message.sys_flag) {
-            return Ok(());
+            return Ok(true);
         }
         let queue = self.queues.get_or_create(&message.topic, message.queue_id)?;
         let entry = CqEntry {
@@ -224,9 +239,11 @@ impl Scan<'_> {
                 .resolver
                 .tags_code(&message.topic, &message.properties, message.store_timestamp),
         };
-        if queue.put(message.queue_offset, entry)? {
-            self.recovered.redispatched += 1;
+        match queue.put(message.queue_offset, entry)? {
+            CqPut::Written => self.recovered.redispatched += 1,
+            CqPut::AlreadyStored => {}
+            CqPut::OutOfOrder { .. } => return Ok(false),
         }
-        Ok(())
+        Ok(true)
     }
 }

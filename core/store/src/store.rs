@@ -5,27 +5,27 @@
 //! How async meets blocking I/O: appends and reads only copy bytes to or from memory-mapped files, so they are
 //! plain synchronous methods that are fine to call from async code (a read of cold data may page-fault; a
 //! broker that expects much cold reading can move pulls to `spawn_blocking`). Every fsync happens on the
-//! store's own `fulmen-store-flush` thread. A put is an `async fn` only to await, under sync flush, the
+//! store's own `fulmen-store-flush` thread, and new store files are created ahead of time on the
+//! `fulmen-store-alloc` thread (`allocate.rs`). A put is an `async fn` only to await, under sync flush, the
 //! completion of its group commit; it never blocks a tokio worker and needs no particular runtime. The store
 //! never builds a runtime and depends on no timer: a caller that wants a deadline on a sync-flush put wraps
 //! the future in its own timeout.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use fulmen_protocol::message::MessageExt;
 use fulmen_protocol::msgid::OffsetMessageId;
 
+use crate::allocate::FileAllocator;
 use crate::arrival::{MessageArrival, MessageArrivalListener};
 use crate::checkpoint::{Checkpoint, CheckpointFile};
 use crate::commit_log::CommitLog;
 use crate::config::{FlushMode, StoreConfig};
-use crate::consume_queue::{ConsumeQueue, CqEntry};
+use crate::consume_queue::CqEntry;
 use crate::consume_queue_table::ConsumeQueueTable;
 use crate::error::{Result, StoreError};
 use crate::filter::MessageFilter;
@@ -38,6 +38,7 @@ use crate::message_to_store::{
 };
 use crate::pull::{PullLimits, get_messages};
 use crate::put_result::{AppendResult, PutMessageResult, PutMessageStatus};
+use crate::put_state::PutState;
 use crate::recovery::{RecoveryMode, recover};
 use crate::time_search::{BoundaryType, offset_by_time};
 
@@ -49,6 +50,7 @@ pub struct MessageStore {
     inner: Arc<StoreInner>,
     flush_requests: Arc<FlushRequests>,
     flush_service: Mutex<Option<FlushService>>,
+    allocator: Mutex<Option<FileAllocator>>,
     last_stop_was_clean: bool,
 }
 
@@ -69,53 +71,13 @@ struct StoreInner {
     queues: ConsumeQueueTable,
     checkpoint: CheckpointFile,
     put_state: Mutex<PutState>,
-    /// Every unit below this commitlog offset has its consume-queue entry written (in memory).
+    /// Every unit below this commitlog offset has its consume-queue entry written (in memory). It stays below a
+    /// unit whose entry failed until that entry is written (`put_state.rs`).
     dispatched_offset: AtomicU64,
     last_store_timestamp: AtomicI64,
     listener: RwLock<Option<Arc<dyn MessageArrivalListener>>>,
     closed: AtomicBool,
     _lock: StoreLock,
-}
-
-/// What only the single writer touches.
-#[derive(Debug, Default)]
-struct PutState {
-    /// The next queue offset of each (topic, queue id) seen since the store opened.
-    next_queue_offsets: HashMap<String, HashMap<i32, i64>>,
-    /// Store timestamps never go backwards (so searching by time is a binary search).
-    timestamp_floor: i64,
-}
-
-impl PutState {
-    fn next_queue_offset(&mut self, queue: &ConsumeQueue) -> i64 {
-        if let Some(offset) = self
-            .next_queue_offsets
-            .get(queue.topic())
-            .and_then(|by_id| by_id.get(&queue.queue_id()))
-        {
-            return *offset;
-        }
-        queue.max_offset()
-    }
-
-    fn set_next_queue_offset(&mut self, queue: &ConsumeQueue, offset: i64) {
-        let by_id = match self.next_queue_offsets.get_mut(queue.topic()) {
-            Some(by_id) => by_id,
-            None => self
-                .next_queue_offsets
-                .entry(queue.topic().to_owned())
-                .or_default(),
-        };
-        by_id.insert(queue.queue_id(), offset);
-    }
-
-    fn next_timestamp(&mut self) -> i64 {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_millis() as i64);
-        self.timestamp_floor = self.timestamp_floor.max(now);
-        self.timestamp_floor
-    }
 }
 
 impl MessageStore {
@@ -154,10 +116,7 @@ impl MessageStore {
             commit_log,
             queues,
             checkpoint: checkpoint_file,
-            put_state: Mutex::new(PutState {
-                next_queue_offsets: HashMap::new(),
-                timestamp_floor,
-            }),
+            put_state: Mutex::new(PutState::new(timestamp_floor)),
             dispatched_offset: AtomicU64::new(recovered.commit_log_end),
             last_store_timestamp: AtomicI64::new(timestamp_floor),
             listener: RwLock::new(None),
@@ -170,6 +129,13 @@ impl MessageStore {
             inner.flush_commit_log()?;
             inner.flush_consume_queues_and_checkpoint()?;
         }
+        // Only now: recovery may still truncate and delete files, and it creates files synchronously.
+        let allocator = FileAllocator::start()?;
+        inner
+            .commit_log
+            .files()
+            .enable_preallocation(allocator.requests());
+        inner.queues.enable_preallocation(allocator.requests());
         let service = FlushService::start(
             inner.clone(),
             inner.config.flush_mode,
@@ -179,6 +145,7 @@ impl MessageStore {
             inner,
             flush_requests: service.requests(),
             flush_service: Mutex::new(Some(service)),
+            allocator: Mutex::new(Some(allocator)),
             last_stop_was_clean: !unclean,
         })
     }
@@ -355,15 +322,25 @@ impl MessageStore {
         self.inner.commit_log.flushed_offset() as i64
     }
 
-    /// Stops the store cleanly: refuses new puts, waits for the append in progress, flushes the commitlog,
-    /// the consume queues and the checkpoint, and removes the `abort` marker. Idempotent. Dropping a store
-    /// without calling this leaves the marker, and the next open recovers as after a crash.
+    /// Stops the store cleanly: refuses new puts, waits for the append in progress, writes the consume-queue
+    /// entries that had failed, stops the background threads, deletes the preallocated spare files, flushes the
+    /// commitlog, the consume queues and the checkpoint, and removes the `abort` marker. Idempotent. Dropping a
+    /// store without calling this leaves the marker, and the next open recovers as after a crash.
+    ///
+    /// If failed consume-queue entries still cannot be written, everything else is done but the marker stays
+    /// (so the next open rebuilds them from the commitlog), and the error is returned.
     pub fn shutdown(&self) -> Result<()> {
         if self.inner.closed.swap(true, Ordering::AcqRel) {
             return Ok(());
         }
-        // Appends in progress finish before the final flush.
-        drop(self.inner.lock_put_state());
+        // Appends in progress finish first (they hold the put lock).
+        let caught_up = {
+            let mut state = self.inner.lock_put_state();
+            let caught_up = state.catch_up_all();
+            self.inner
+                .publish_dispatched(&state, self.inner.commit_log.max_offset());
+            caught_up
+        };
         let service = self
             .flush_service
             .lock()
@@ -372,8 +349,25 @@ impl MessageStore {
         if let Some(mut service) = service {
             service.stop(true);
         }
+        let allocator = self
+            .allocator
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(mut allocator) = allocator {
+            allocator.stop();
+        }
+        self.inner.commit_log.files().close_spare();
+        self.inner.queues.close_spares();
         self.inner.flush_commit_log()?;
         self.inner.flush_consume_queues_and_checkpoint()?;
+        if let Err(error) = caught_up {
+            tracing::error!(
+                %error,
+                "consume-queue entries are still missing: keeping the abort marker, the next start rebuilds them"
+            );
+            return Err(error);
+        }
         remove_abort_marker(&self.inner.config.root_dir)
     }
 
@@ -412,6 +406,16 @@ impl StoreInner {
         if self.closed.load(Ordering::Acquire) {
             return PutMessageResult::failed(PutMessageStatus::ServiceNotAvailable, "the store is shut down");
         }
+        if let Some(queue) = queue.as_deref()
+            && let Err(error) = state.catch_up(queue)
+        {
+            // Refused before anything is stored: no unit of this queue may follow one without an entry.
+            tracing::error!(%error, topic = %put.topic, queue_id = put.queue_id, "the consume queue is still behind");
+            return PutMessageResult::failed(
+                PutMessageStatus::UnknownError,
+                format!("not stored: earlier messages of this queue cannot be indexed: {error}"),
+            );
+        }
         let first_queue_offset = queue.as_deref().map(|queue| state.next_queue_offset(queue));
         let store_timestamp = state.next_timestamp();
         let appended = match self
@@ -421,6 +425,7 @@ impl StoreInner {
             Ok(appended) => appended,
             Err(error) => {
                 tracing::error!(%error, "appending to the commitlog failed");
+                self.publish_dispatched(&state, self.commit_log.max_offset());
                 let status = match error {
                     StoreError::Io { .. } => PutMessageStatus::CreateMappedFileFailed,
                     _ => PutMessageStatus::UnknownError,
@@ -431,28 +436,30 @@ impl StoreInner {
         let mut status = PutMessageStatus::PutOk;
         let mut remark = None;
         let mut last_tags_code = 0;
-        if let (Some(queue), Some(first)) = (queue.as_deref(), first_queue_offset) {
+        if let (Some(queue), Some(first)) = (queue.as_ref(), first_queue_offset) {
             let resolver = &self.config.tags_code_resolver;
+            let mut entries = Vec::with_capacity(put.units.units.len());
             for (index, (slot, physical)) in
                 put.units.units.iter().zip(&appended.physical_offsets).enumerate()
             {
                 let properties = put.properties.get(index).cloned().unwrap_or_default();
                 last_tags_code = resolver.tags_code(&put.topic, &properties, store_timestamp);
-                let entry = CqEntry {
+                entries.push(CqEntry {
                     commit_log_offset: *physical as i64,
                     size: slot.len as i32,
                     tags_code: last_tags_code,
-                };
-                if let Err(error) = queue.put(first + index as i64, entry) {
-                    tracing::error!(%error, topic = %put.topic, queue_id = put.queue_id, "indexing a message failed");
-                    status = PutMessageStatus::UnknownError;
-                    remark = Some(format!("stored but not indexed: {error}"));
-                }
+                });
             }
-            state.set_next_queue_offset(queue, first + put.units.units.len() as i64);
+            if let Err(error) = state.index(queue, first, entries) {
+                tracing::error!(%error, topic = %put.topic, queue_id = put.queue_id, "indexing a message failed");
+                status = PutMessageStatus::UnknownError;
+                remark = Some(format!(
+                    "stored but not indexed yet (indexed before the queue's next message, or rebuilt at the next \
+                     start): {error}"
+                ));
+            }
         }
-        self.dispatched_offset
-            .store(appended.end_offset, Ordering::Release);
+        self.publish_dispatched(&state, appended.end_offset);
         self.last_store_timestamp
             .store(store_timestamp, Ordering::Release);
         drop(state);
@@ -489,6 +496,13 @@ impl StoreInner {
         }
     }
 
+    /// Publishes how far the consume queues are complete: up to `end` (the commitlog's end after the append
+    /// just made), or below the first unit whose entry is still missing.
+    fn publish_dispatched(&self, state: &PutState, end: u64) {
+        let dispatched = state.unindexed_floor().map_or(end, |floor| floor.min(end));
+        self.dispatched_offset.store(dispatched, Ordering::Release);
+    }
+
     fn notify_arrival(&self, arrival: &MessageArrival<'_>) {
         let listener = self
             .listener
@@ -523,3 +537,6 @@ impl FlushTarget for StoreInner {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -211,3 +211,54 @@ fn recovery_starts_from_the_checkpoint() {
     assert_eq!(store.commit_log_max_offset() as u64, max);
     assert_queue(&store, "A", 0, 160);
 }
+
+#[test]
+fn a_unit_whose_queue_offset_jumps_past_its_queue_ends_the_data() {
+    // A copy of the last unit placed right after it, with a valid PHYSICALOFFSET and body CRC, claiming queue
+    // offset `claimed`: only the queue's next offset (11) is accepted; a jump ends the data there.
+    for (claimed, kept) in [(11i64, true), (12, false), (1 << 40, false)] {
+        let dir = tempfile::tempdir().unwrap();
+        let store = MessageStore::open(small_config(dir.path())).unwrap();
+        fill(&store, "A", 0, 0..10);
+        let last = put_ok(&store, message("A", 0, "A-10", Some("TagA")))
+            .append
+            .unwrap();
+        let unit = store.unit_at(last.physical_offset()).unwrap().to_vec();
+        drop(store);
+        let position = last.end_offset as u64;
+        assert!(
+            position % 4096 + unit.len() as u64 <= 4096,
+            "the copy fits the file"
+        );
+        let mut copy = unit.clone();
+        copy[20..28].copy_from_slice(&claimed.to_be_bytes());
+        copy[28..36].copy_from_slice(&(position as i64).to_be_bytes());
+        write_commit_log(dir.path(), position, &copy);
+
+        let store = MessageStore::open(small_config(dir.path())).unwrap();
+        assert!(!store.last_stop_was_clean());
+        if kept {
+            assert_eq!(store.commit_log_max_offset() as u64, position + unit.len() as u64);
+            assert_eq!(store.max_offset("A", 0), 12);
+            assert_eq!(store.message_at(position as i64).unwrap().queue_offset, 11);
+            continue;
+        }
+        assert_eq!(
+            store.commit_log_max_offset() as u64,
+            position,
+            "claimed {claimed}"
+        );
+        assert_eq!(store.max_offset("A", 0), 11, "no filler entries up to {claimed}");
+        assert_queue(&store, "A", 0, 11);
+        assert_eq!(store.message_at(position as i64), None);
+        let queue_files = std::fs::read_dir(dir.path().join("consumequeue/A/0"))
+            .unwrap()
+            .count();
+        assert!(queue_files <= 3, "{queue_files} consume-queue files");
+        let next = put_ok(&store, message("A", 0, "A-11", Some("TagA")))
+            .append
+            .unwrap();
+        assert_eq!((next.physical_offset() as u64, next.queue_offset), (position, 11));
+        assert_queue(&store, "A", 0, 12);
+    }
+}
