@@ -2,7 +2,7 @@
 //! one size (§7.1). A unit never straddles two files: when one does not fit, the rest of the file gets the BLANK
 //! filler and the unit goes to the next file.
 //!
-//! Appends are serialised by an internal lock. Units arrive already encoded (see `encode.rs`) and only their
+//! Appends are serialised by an internal lock. Units arrive already encoded (see `message_to_store.rs`) and only their
 //! QUEUEOFFSET, PHYSICALOFFSET and STORETIMESTAMP fields are patched under the lock.
 
 use std::fmt;
