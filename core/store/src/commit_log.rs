@@ -2,8 +2,8 @@
 //! one size (§7.1). A unit never straddles two files: when one does not fit, the rest of the file gets the BLANK
 //! filler and the unit goes to the next file.
 //!
-//! Appends are serialised by an internal lock. Units arrive already encoded (see `message_to_store.rs`) and only their
-//! QUEUEOFFSET, PHYSICALOFFSET and STORETIMESTAMP fields are patched under the lock.
+//! Appends are serialised by an internal lock. Units arrive already encoded (see `message_to_store.rs`) and only
+//! their QUEUEOFFSET, PHYSICALOFFSET and STORETIMESTAMP fields are patched under the lock.
 
 use std::fmt;
 use std::path::Path;
