@@ -108,6 +108,14 @@ async fn consumer_offsets_survive_a_clean_restart() {
             .unwrap();
         // Java's rule: a group with no committed offset starts at 0 while the queue still begins at offset 0.
         assert_eq!(consumer.query_offset(&queue).await.unwrap(), Some(0));
+        // As with Apache's broker, a group exists once it pulled (or sent a heartbeat); only then may it commit.
+        let error = consumer.update_offset(&queue, 1).await.unwrap_err();
+        assert_eq!(
+            error.response_code(),
+            Some(26),
+            "SUBSCRIPTION_GROUP_NOT_EXIST: {error}"
+        );
+        assert_eq!(read(&consumer, &queue, "*").await.len(), 1);
         consumer.update_offset(&queue, 1).await.unwrap();
 
         cluster.restart_broker(0).await.unwrap();

@@ -1,7 +1,7 @@
 //! [`Broker`]: starts the store, the managers, the remoting server and the background tasks, and stops them.
 
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
@@ -16,11 +16,12 @@ use tracing::{error, info};
 use crate::config::BrokerConfig;
 use crate::consumer_manager::ConsumerManager;
 use crate::error::{BrokerError, Result};
+use crate::live_config::LiveConfig;
 use crate::long_polling::PullWaiters;
 use crate::offset_manager::ConsumerOffsetManager;
 use crate::processor::{BrokerProcessor, HANDLED_CODES};
 use crate::producer_manager::ProducerManager;
-use crate::registration::{register_all, run_registration};
+use crate::registration::{register_all, run_registration, unregister_all};
 use crate::state::{BrokerState, notify_consumer_ids_changed};
 use crate::subscription_groups::SubscriptionGroupManager;
 use crate::topic_manager::TopicConfigManager;
@@ -75,7 +76,7 @@ impl Broker {
             tokio::task::spawn_blocking(move || -> Result<_> {
                 Ok((
                     TopicConfigManager::load(&config, &config_dir)?,
-                    SubscriptionGroupManager::load(&config_dir, config.auto_create_subscription_group)?,
+                    SubscriptionGroupManager::load(&config_dir)?,
                     ConsumerOffsetManager::load(&config_dir)?,
                 ))
             })
@@ -109,6 +110,7 @@ impl Broker {
         store.set_arrival_listener(waiters.clone());
         let state = Arc::new(BrokerState {
             msg_ids: MessageIdGenerator::new(advertised_addr.ip(), std::process::id(), salt()),
+            live: LiveConfig::new(&config),
             config,
             advertised_addr,
             store,
@@ -120,6 +122,7 @@ impl Broker {
             waiters,
             namesrv_client,
             register_now: tokio::sync::Notify::new(),
+            unregistered: AtomicBool::new(false),
             queue_picker: AtomicU64::new(0),
         });
         let _ = state_cell.set(state.clone());
@@ -136,7 +139,7 @@ impl Broker {
         let stop = CancellationToken::new();
         let tasks = vec![
             tokio::spawn(run_registration(state.clone(), stop.clone())),
-            tokio::spawn(persist_offsets_periodically(state.clone(), stop.clone())),
+            tokio::spawn(persist_periodically(state.clone(), stop.clone())),
             tokio::spawn(scan_expired_clients(state.clone(), stop.clone())),
         ];
         Ok(Broker {
@@ -170,16 +173,18 @@ impl Broker {
         register_all(&self.inner.state).await
     }
 
-    /// Stops the broker: stops the periodic tasks, answers held pulls and finishes requests in flight, writes
-    /// consumer offsets, subscription groups and topics, and shuts the store down cleanly (flushed, no abort
-    /// file). Idempotent: later calls wait for the same shutdown. The store directory's lock is released when the
-    /// last clone of this handle is dropped; only then can another broker open the same directory.
+    /// Stops the broker: stops the periodic tasks, unregisters from every name server (UNREGISTER_BROKER, all at
+    /// once, at most 3 s each, failures only logged, as Java's `BrokerController#shutdown` does first), answers
+    /// held pulls and finishes requests in flight, writes consumer offsets, subscription groups and topics, and
+    /// shuts the store down cleanly (flushed, no abort file). Idempotent: later calls wait for the same
+    /// shutdown. The store directory's lock is released when the last clone of this handle is dropped; only then
+    /// can another broker open the same directory.
     pub async fn shutdown(&self) {
         let inner = &self.inner;
         inner
             .shut_down
             .get_or_init(|| async {
-                inner.stop_serving(TaskEnd::Finish).await;
+                inner.stop_serving(StopKind::Clean).await;
                 let state = &inner.state;
                 if let Err(error) = state.offsets.persist().await {
                     error!(%error, "could not write consumerOffset.json at shutdown");
@@ -208,7 +213,7 @@ impl Broker {
         inner
             .shut_down
             .get_or_init(|| async {
-                inner.stop_serving(TaskEnd::Abort).await;
+                inner.stop_serving(StopKind::Crash).await;
                 info!(addr = %inner.state.advertised_addr, "broker killed");
             })
             .await;
@@ -220,28 +225,32 @@ impl Broker {
     }
 }
 
-/// How the periodic tasks end when the broker stops.
+/// How the broker stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TaskEnd {
-    /// Let the pass in progress finish.
-    Finish,
-    /// Drop them where they are, as a crash would.
-    Abort,
+enum StopKind {
+    /// Periodic tasks finish their pass, the name servers are told (UNREGISTER_BROKER).
+    Clean,
+    /// Periodic tasks are dropped where they are and the name servers only see the connections close, as after a
+    /// crash.
+    Crash,
 }
 
 impl BrokerInner {
-    /// The part of every stop: cancel the periodic tasks, stop serving (requests in flight are answered) and
-    /// close the connections to the name servers.
-    async fn stop_serving(&self, tasks_end: TaskEnd) {
+    /// The part of every stop: end the periodic tasks (so none registers again), unregister when clean, stop
+    /// serving (requests in flight are answered) and close the connections to the name servers.
+    async fn stop_serving(&self, kind: StopKind) {
         self.stop.cancel();
-        self.server.shutdown().await;
         let tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(PoisonError::into_inner));
         for task in tasks {
-            if tasks_end == TaskEnd::Abort {
+            if kind == StopKind::Crash {
                 task.abort();
             }
             let _ = task.await;
         }
+        if kind == StopKind::Clean {
+            unregister_all(&self.state).await;
+        }
+        self.server.shutdown().await;
         self.state.namesrv_client.shutdown().await;
     }
 }
@@ -270,8 +279,9 @@ fn salt() -> u32 {
     hasher.finish() as u32
 }
 
-/// Writes consumer offsets every `offset_persist_interval` until `stop`.
-async fn persist_offsets_periodically(state: Arc<BrokerState>, stop: CancellationToken) {
+/// Every `offset_persist_interval` until `stop`: writes consumer offsets, and the subscription groups when one
+/// was created since the last write.
+async fn persist_periodically(state: Arc<BrokerState>, stop: CancellationToken) {
     loop {
         tokio::select! {
             _ = stop.cancelled() => return,
@@ -279,6 +289,9 @@ async fn persist_offsets_periodically(state: Arc<BrokerState>, stop: Cancellatio
         }
         if let Err(error) = state.offsets.persist().await {
             error!(%error, "could not write consumerOffset.json");
+        }
+        if let Err(error) = state.groups.persist_if_dirty().await {
+            error!(%error, "could not write subscriptionGroup.json");
         }
     }
 }

@@ -86,14 +86,16 @@ pub(crate) struct ConsumerRegistration {
     pub(crate) message_model: MessageModel,
     /// Where it starts.
     pub(crate) consume_from_where: ConsumeFromWhere,
-    /// Its subscriptions.
-    pub(crate) subscriptions: Vec<SubscriptionData>,
+    /// Its subscriptions; `None` keeps the registered ones (a heartbeat v2 `withoutSub`).
+    pub(crate) subscriptions: Option<Vec<SubscriptionData>>,
 }
 
 /// The online consumer groups.
 #[derive(Debug, Default)]
 pub(crate) struct ConsumerManager {
     groups: Mutex<HashMap<String, ConsumerGroupInfo>>,
+    /// The heartbeat fingerprint each group last sent (Java's `consumerGroupHeartbeatTable`; 0 for v1).
+    fingerprints: Mutex<HashMap<String, i32>>,
 }
 
 /// A group whose members should be told that membership changed.
@@ -137,8 +139,18 @@ impl ConsumerManager {
                 true
             }
         };
-        let subscriptions_changed = info.update_subscriptions(registration.subscriptions);
+        let subscriptions_changed = registration
+            .subscriptions
+            .is_some_and(|subscriptions| info.update_subscriptions(subscriptions));
         (new_member || subscriptions_changed).then(|| info.connections())
+    }
+
+    /// Records the heartbeat fingerprint of `group`; returns the one recorded before, if any.
+    pub(crate) fn swap_fingerprint(&self, group: &str, fingerprint: i32) -> Option<i32> {
+        self.fingerprints
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(group.to_owned(), fingerprint)
     }
 
     /// Removes the member on `connection_id` from `group`; returns the remaining members to notify.

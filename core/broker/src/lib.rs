@@ -3,7 +3,7 @@
 //!
 //! [`Broker::start`] opens the message store, loads the config files (topics, consumer offsets, subscription
 //! groups), serves the remoting protocol on the caller's tokio runtime and registers with every configured name
-//! server, at start, every 30 s and after each topic change.
+//! server, at start, every 30 s and after each topic change; [`Broker::shutdown`] unregisters from them.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), fulmen_broker::BrokerError> {
@@ -22,10 +22,13 @@
 //! (`CONSUMER_SEND_MSG_BACK`), transactions, orderly locks, query by key, POP.
 
 mod broker;
+mod broker_properties;
 mod config;
 mod config_properties;
 mod consumer_manager;
 mod error;
+mod java_text;
+mod live_config;
 mod long_polling;
 mod offset_manager;
 mod persist;
@@ -35,6 +38,7 @@ mod registration;
 mod state;
 mod subscription_groups;
 mod time;
+mod topic_attributes;
 mod topic_manager;
 pub mod topic_validator;
 

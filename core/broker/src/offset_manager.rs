@@ -1,5 +1,6 @@
 //! Committed consumer offsets (Java's `ConsumerOffsetManager`), kept in `config/consumerOffset.json` under
-//! `topic@group` keys with bare integer queue ids, as fastjson writes them (REMOTING.md §7.5).
+//! `topic@group` keys with bare integer queue ids, as fastjson writes them (REMOTING.md §7.5), and the in-memory
+//! pull offsets (`pullOffsetTable`: where each group's last pull left off, never written).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,6 +34,7 @@ impl JsonBody for ConsumerOffsetFile {}
 pub(crate) struct ConsumerOffsetManager {
     table: Mutex<ConsumerOffsetFile>,
     file: ConfigFile,
+    pulls: Mutex<IndexMap<String, BTreeMap<i32, i64>>>,
 }
 
 fn key(topic: &str, group: &str) -> String {
@@ -50,6 +52,7 @@ impl ConsumerOffsetManager {
         Ok(ConsumerOffsetManager {
             table: Mutex::new(table),
             file,
+            pulls: Mutex::new(IndexMap::new()),
         })
     }
 
@@ -75,13 +78,34 @@ impl ConsumerOffsetManager {
             .insert(queue_id, offset);
     }
 
-    /// The queues and offsets the group committed for `topic`.
-    pub(crate) fn offsets_of(&self, group: &str, topic: &str) -> BTreeMap<i32, i64> {
+    /// Records where the group's pull of the queue left off (Java's `commitPullOffset`).
+    pub(crate) fn commit_pull(&self, group: &str, topic: &str, queue_id: i32, next_offset: i64) {
+        self.pulls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(key(topic, group))
+            .or_default()
+            .insert(queue_id, next_offset);
+    }
+
+    /// Where the group's last pull of the queue left off, if it pulled it (Java's `queryPullOffset`).
+    pub(crate) fn pull_offset(&self, group: &str, topic: &str, queue_id: i32) -> Option<i64> {
+        self.pulls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key(topic, group))
+            .and_then(|queues| queues.get(&queue_id).copied())
+    }
+
+    /// The topics the group has committed offsets for (Java's `whichTopicByConsumer`).
+    pub(crate) fn topics_of(&self, group: &str) -> Vec<String> {
         self.lock()
             .offset_table
-            .get(&key(topic, group))
-            .cloned()
-            .unwrap_or_default()
+            .keys()
+            .filter_map(|name| name.split_once(TOPIC_GROUP_SEPARATOR))
+            .filter(|(_, owner)| *owner == group)
+            .map(|(topic, _)| topic.to_owned())
+            .collect()
     }
 
     /// Forgets every offset of `topic` (its deletion).
@@ -89,6 +113,10 @@ impl ConsumerOffsetManager {
         let prefix = format!("{topic}{TOPIC_GROUP_SEPARATOR}");
         self.lock()
             .offset_table
+            .retain(|name, _| !name.starts_with(&prefix));
+        self.pulls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
             .retain(|name, _| !name.starts_with(&prefix));
     }
 

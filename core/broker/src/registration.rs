@@ -1,22 +1,32 @@
 //! Registration with the name servers (Java's `BrokerOuterAPI#registerBrokerAll`): REGISTER_BROKER with the
 //! topic table as a plain-JSON `RegisterBrokerBody`, to every name server at once; failures are logged and the
-//! next period tries again.
+//! next period tries again. At shutdown, UNREGISTER_BROKER to every name server (`unregisterBrokerAll`), after
+//! which no registration is sent any more.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use fulmen_protocol::body::{JsonBody, RegisterBrokerBody};
-use fulmen_protocol::header::RegisterBrokerRequestHeader;
+use fulmen_protocol::header::{RegisterBrokerRequestHeader, UnRegisterBrokerRequestHeader};
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use tokio_util::sync::CancellationToken;
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 use crate::state::BrokerState;
 
 /// How long the name server keeps the registration alive without a new one (`heartbeatTimeoutMillis`).
 const REGISTRATION_TTL_MILLIS: i64 = 120_000;
 
-/// Registers with every configured name server; returns how many accepted.
+/// How long one UNREGISTER_BROKER may take (Java's `BrokerOuterAPI#unregisterBroker` waits 3 s).
+pub(crate) const UNREGISTER_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Registers with every configured name server; returns how many accepted. Does nothing once the broker
+/// unregistered.
 pub(crate) async fn register_all(state: &BrokerState) -> usize {
+    if state.unregistered.load(Ordering::Acquire) {
+        return 0;
+    }
     let body = RegisterBrokerBody {
         topic_config_serialize_wrapper: state.topics.snapshot(),
         filter_server_list: Vec::new(),
@@ -73,7 +83,8 @@ pub(crate) async fn register_all(state: &BrokerState) -> usize {
         .count()
 }
 
-/// Registers every period, and at once when [`BrokerState::request_registration`] is called, until `stop`.
+/// Registers every period, and at once when [`BrokerState::request_registration`] is called, until `stop`
+/// (which also abandons a registration in flight).
 pub(crate) async fn run_registration(state: Arc<BrokerState>, stop: CancellationToken) {
     loop {
         tokio::select! {
@@ -81,6 +92,53 @@ pub(crate) async fn run_registration(state: Arc<BrokerState>, stop: Cancellation
             _ = tokio::time::sleep(state.config.register_period) => {}
             _ = state.register_now.notified() => {}
         }
-        register_all(&state).await;
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = register_all(&state) => {}
+        }
     }
+}
+
+/// Sends UNREGISTER_BROKER (brokerName, brokerAddr, clusterName, brokerId) to every configured name server at
+/// once, each bounded by [`UNREGISTER_TIMEOUT`]; failures are logged. Later [`register_all`] calls do nothing.
+/// Returns how many name servers accepted.
+pub(crate) async fn unregister_all(state: &BrokerState) -> usize {
+    state.unregistered.store(true, Ordering::Release);
+    let header = UnRegisterBrokerRequestHeader {
+        broker_name: state.config.broker_name.clone(),
+        broker_addr: state.advertised_addr.to_string(),
+        cluster_name: state.config.cluster_name.clone(),
+        broker_id: state.config.broker_id,
+    };
+    let attempts = state.config.namesrv_addrs.iter().map(|namesrv| {
+        let request = RemotingCommand::request(RequestCode::UNREGISTER_BROKER).with_header(&header);
+        async move {
+            match state
+                .namesrv_client
+                .invoke(namesrv, request, UNREGISTER_TIMEOUT)
+                .await
+            {
+                Ok(response) if response.response_code() == ResponseCode::SUCCESS => {
+                    info!(%namesrv, "unregistered from name server");
+                    true
+                }
+                Ok(response) => {
+                    warn!(
+                        %namesrv, code = response.code, remark = ?response.remark,
+                        "name server refused the unregistration"
+                    );
+                    false
+                }
+                Err(error) => {
+                    warn!(%namesrv, %error, "could not unregister from name server");
+                    false
+                }
+            }
+        }
+    });
+    futures::future::join_all(attempts)
+        .await
+        .into_iter()
+        .filter(|ok| *ok)
+        .count()
 }

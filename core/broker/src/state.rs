@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use fulmen_protocol::RemotingCommand;
 use fulmen_protocol::RequestCode;
@@ -15,6 +15,7 @@ use tracing::debug;
 
 use crate::config::BrokerConfig;
 use crate::consumer_manager::ConsumerManager;
+use crate::live_config::LiveConfig;
 use crate::long_polling::PullWaiters;
 use crate::offset_manager::ConsumerOffsetManager;
 use crate::producer_manager::ProducerManager;
@@ -25,6 +26,8 @@ use crate::topic_manager::TopicConfigManager;
 #[derive(Debug)]
 pub(crate) struct BrokerState {
     pub(crate) config: BrokerConfig,
+    /// The settings UPDATE_BROKER_CONFIG may change, and the configuration's version.
+    pub(crate) live: LiveConfig,
     /// The address clients use (`brokerIP1:port`); also every message's store host.
     pub(crate) advertised_addr: SocketAddr,
     pub(crate) store: Arc<MessageStore>,
@@ -38,6 +41,8 @@ pub(crate) struct BrokerState {
     pub(crate) namesrv_client: RemotingClient,
     /// Wakes the registration task for an immediate registration (after a topic change).
     pub(crate) register_now: Notify,
+    /// Set once the broker unregistered from the name servers (at shutdown): no registration follows.
+    pub(crate) unregistered: AtomicBool,
     /// Makes `UNIQ_KEY`s for messages that arrive without one.
     pub(crate) msg_ids: MessageIdGenerator,
     /// Feeds the choice of a queue for sends with a negative queue id.

@@ -1,4 +1,4 @@
-//! The broker's topic table (Java's `TopicConfigManager`): the system topics defined at start, creation on
+//! The broker's topic table (Java's `TopicConfigManager`): the system topics 5.3.3 defines at start, creation on
 //! send from a template (REMOTING.md §8.9), admin create / update / delete, and `config/topics.json`.
 
 use std::path::Path;
@@ -13,7 +13,9 @@ use crate::error::Result;
 use crate::persist::ConfigFile;
 use crate::time::now_millis;
 use crate::topic_validator::{
-    AUTO_CREATE_TOPIC_KEY_TOPIC, BENCHMARK_TOPIC, OFFSET_MOVED_EVENT, SCHEDULE_TOPIC, SELF_TEST_TOPIC,
+    AUTO_CREATE_TOPIC_KEY_TOPIC, BENCHMARK_TOPIC, OFFSET_MOVED_EVENT, REPLY_TOPIC_POSTFIX,
+    REVIVE_TOPIC_PREFIX, SCHEDULE_TOPIC, SELF_TEST_TOPIC, SYNC_BROKER_MEMBER_GROUP_PREFIX, TIMER_TOPIC,
+    TRANS_HALF_TOPIC, TRANS_OP_HALF_TOPIC, is_static_system_topic,
 };
 
 /// Permission bit: readable.
@@ -24,6 +26,8 @@ pub(crate) const PERM_WRITE: i32 = 2;
 pub(crate) const PERM_INHERIT: i32 = 1;
 /// The number of delay levels (queues of `SCHEDULE_TOPIC_XXXX`).
 const DELAY_LEVELS: i32 = 18;
+/// The queue count of the POP revive topic (`reviveQueueNum`).
+const REVIVE_QUEUE_NUMS: i32 = 8;
 
 /// The topic configs and their version.
 #[derive(Debug, Default)]
@@ -44,7 +48,8 @@ impl TopicTable {
 pub(crate) struct TopicConfigManager {
     table: Mutex<TopicTable>,
     file: ConfigFile,
-    auto_create_topic_enable: bool,
+    /// The topics this broker adds to Java's system topic set at start (cluster, broker and reply topics).
+    system_names: Vec<String>,
 }
 
 impl TopicConfigManager {
@@ -57,7 +62,13 @@ impl TopicConfigManager {
                 ..DataVersion::default()
             },
         };
-        for topic in system_topics(config) {
+        let system = system_topics(config);
+        let system_names = system
+            .iter()
+            .map(|topic| topic.topic_name.clone())
+            .filter(|name| !is_static_system_topic(name))
+            .collect();
+        for topic in system {
             table.topics.insert(topic.topic_name.clone(), topic);
         }
         let file = ConfigFile::new(config_dir.join("topics.json"));
@@ -70,12 +81,18 @@ impl TopicConfigManager {
         Ok(TopicConfigManager {
             table: Mutex::new(table),
             file,
-            auto_create_topic_enable: config.auto_create_topic_enable,
+            system_names,
         })
     }
 
     fn lock(&self) -> MutexGuard<'_, TopicTable> {
         self.table.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether `topic` is reserved by the system: Java's static set, the `rmq_sys_` prefix, or a topic this broker
+    /// defined at start for its cluster or name (admin requests may not create or delete it).
+    pub(crate) fn is_system_topic(&self, topic: &str) -> bool {
+        is_static_system_topic(topic) || self.system_names.iter().any(|name| name == topic)
     }
 
     /// The config of `topic`, if the broker has it.
@@ -121,13 +138,15 @@ impl TopicConfigManager {
 
     /// Java's `createTopicInSendMessageMethod`: the topic if it exists, else a new one made from the template
     /// `default_topic` when the template is inheritable, with `min(client_queue_nums, template write queues)`
-    /// queues and the template's permission without INHERIT. The flag tells whether it was created now.
+    /// queues and the template's permission without INHERIT (`TBW102` counts as not inheritable while
+    /// `autoCreateTopicEnable` is off). The flag tells whether it was created now.
     pub(crate) fn create_in_send(
         &self,
         topic: &str,
         default_topic: &str,
         client_queue_nums: i32,
         topic_sys_flag: i32,
+        auto_create_topic_enable: bool,
     ) -> Option<(TopicConfig, bool)> {
         let mut table = self.lock();
         if let Some(existing) = table.topics.get(topic) {
@@ -138,7 +157,7 @@ impl TopicConfigManager {
             return None;
         };
         let mut template_perm = template.perm;
-        if default_topic == AUTO_CREATE_TOPIC_KEY_TOPIC && !self.auto_create_topic_enable {
+        if default_topic == AUTO_CREATE_TOPIC_KEY_TOPIC && !auto_create_topic_enable {
             template_perm = PERM_READ | PERM_WRITE;
         }
         if template_perm & PERM_INHERIT == 0 {
@@ -161,21 +180,31 @@ impl TopicConfigManager {
         Some((created, true))
     }
 
-    /// Java's `createTopicInSendMessageBackMethod`: the topic if it exists, else a new one with `queue_nums`
-    /// read and write queues and `perm` (retry topics). The flag tells whether it was created now.
+    /// Java's `createTopicInSendMessageBackMethod`: the topic if it exists (with its `order` flag set to
+    /// `order` when it differs), else a new one with `queue_nums` read and write queues, `perm` and `order`
+    /// (retry topics). The flag tells whether the table changed now.
     pub(crate) fn create_in_send_back(
         &self,
         topic: &str,
         queue_nums: i32,
         perm: i32,
+        order: bool,
         topic_sys_flag: i32,
     ) -> (TopicConfig, bool) {
         let mut table = self.lock();
-        if let Some(existing) = table.topics.get(topic) {
-            return (existing.clone(), false);
+        if let Some(existing) = table.topics.get_mut(topic) {
+            if existing.order == order {
+                return (existing.clone(), false);
+            }
+            existing.order = order;
+            let updated = existing.clone();
+            info!(%topic, order, "topic order flag updated");
+            table.bump_version();
+            return (updated, true);
         }
         let created = TopicConfig {
             topic_sys_flag,
+            order,
             ..TopicConfig::new(topic, queue_nums, queue_nums, perm)
         };
         info!(%topic, queue_nums, "retry topic created");
@@ -201,43 +230,46 @@ impl TopicConfigManager {
     }
 }
 
-/// The topics Java's `TopicConfigManager` defines before loading topics.json.
+/// The topics Java 5.3.3's `TopicConfigManager#init` defines before loading topics.json, in its order. (The
+/// trace topic is only defined with `traceTopicEnable`, off by default and not configurable here; the timer topic
+/// is defined because `timerWheelEnable` defaults to true.)
 fn system_topics(config: &BrokerConfig) -> Vec<TopicConfig> {
-    let mut topics = vec![TopicConfig::new(SELF_TEST_TOPIC, 1, 1, PERM_READ | PERM_WRITE)];
+    let rw = PERM_READ | PERM_WRITE;
+    let cluster = &config.cluster_name;
+    let mut topics = vec![TopicConfig::new(SELF_TEST_TOPIC, 1, 1, rw)];
     if config.auto_create_topic_enable {
         let queues = config.default_topic_queue_nums;
         topics.push(TopicConfig::new(
             AUTO_CREATE_TOPIC_KEY_TOPIC,
             queues,
             queues,
-            PERM_INHERIT | PERM_READ | PERM_WRITE,
+            PERM_INHERIT | rw,
         ));
     }
-    topics.push(TopicConfig::new(
-        BENCHMARK_TOPIC,
-        1024,
-        1024,
-        PERM_READ | PERM_WRITE,
-    ));
-    topics.push(TopicConfig::new(
-        config.cluster_name.clone(),
-        16,
-        16,
-        PERM_INHERIT | PERM_READ | PERM_WRITE,
-    ));
-    topics.push(TopicConfig::new(
-        config.broker_name.clone(),
-        1,
-        1,
-        PERM_INHERIT | PERM_READ | PERM_WRITE,
-    ));
-    topics.push(TopicConfig::new(OFFSET_MOVED_EVENT, 1, 1, PERM_READ | PERM_WRITE));
-    topics.push(TopicConfig::new(
-        SCHEDULE_TOPIC,
-        DELAY_LEVELS,
-        DELAY_LEVELS,
-        PERM_READ | PERM_WRITE,
-    ));
+    topics.extend([
+        TopicConfig::new(BENCHMARK_TOPIC, 1024, 1024, rw),
+        // clusterTopicEnable and brokerTopicEnable default to true: INHERIT | READ | WRITE.
+        TopicConfig::new(cluster.clone(), 16, 16, PERM_INHERIT | rw),
+        TopicConfig::new(config.broker_name.clone(), 1, 1, PERM_INHERIT | rw),
+        TopicConfig::new(OFFSET_MOVED_EVENT, 1, 1, rw),
+        TopicConfig::new(SCHEDULE_TOPIC, DELAY_LEVELS, DELAY_LEVELS, rw),
+        TopicConfig::new(format!("{cluster}_{REPLY_TOPIC_POSTFIX}"), 1, 1, rw),
+        TopicConfig::new(
+            format!("{REVIVE_TOPIC_PREFIX}{cluster}"),
+            REVIVE_QUEUE_NUMS,
+            REVIVE_QUEUE_NUMS,
+            rw,
+        ),
+        TopicConfig::new(
+            format!("{SYNC_BROKER_MEMBER_GROUP_PREFIX}{}", config.broker_name),
+            1,
+            1,
+            PERM_INHERIT,
+        ),
+        TopicConfig::new(TRANS_HALF_TOPIC, 1, 1, rw),
+        TopicConfig::new(TRANS_OP_HALF_TOPIC, 1, 1, rw),
+        TopicConfig::new(TIMER_TOPIC, 1, 1, rw),
+    ]);
     topics
 }
 
@@ -259,8 +291,18 @@ mod tests {
         assert_eq!((tbw.read_queue_nums, tbw.write_queue_nums, tbw.perm), (8, 8, 7));
         assert!(topics.select("DefaultCluster").is_some());
         assert!(topics.select("broker-a").is_some());
+        for system in [
+            "DefaultCluster",
+            "broker-a",
+            "DefaultCluster_REPLY_TOPIC",
+            "TBW102",
+            "rmq_sys_x",
+        ] {
+            assert!(topics.is_system_topic(system), "{system}");
+        }
+        assert!(!topics.is_system_topic("Orders"));
         let before = topics.snapshot().data_version.counter;
-        let (created, fresh) = topics.create_in_send("T1", "TBW102", 4, 0).unwrap();
+        let (created, fresh) = topics.create_in_send("T1", "TBW102", 4, 0, true).unwrap();
         assert!(fresh);
         assert_eq!(
             (created.read_queue_nums, created.write_queue_nums, created.perm),
@@ -268,11 +310,15 @@ mod tests {
         );
         assert_eq!(topics.snapshot().data_version.counter, before + 1);
         assert!(
-            topics.create_in_send("T2", "T1", 4, 0).is_none(),
+            topics.create_in_send("T2", "T1", 4, 0, true).is_none(),
             "T1 is not inheritable"
         );
-        let (wide, _) = topics.create_in_send("T3", "TBW102", 16, 0).unwrap();
+        let (wide, _) = topics.create_in_send("T3", "TBW102", 16, 0, true).unwrap();
         assert_eq!(wide.write_queue_nums, 8);
+        assert!(
+            topics.create_in_send("T4", "TBW102", 4, 0, false).is_none(),
+            "TBW102 does not count as a template while autoCreateTopicEnable is off"
+        );
     }
 
     #[tokio::test]

@@ -10,35 +10,11 @@ use fulmen_broker::Broker;
 use fulmen_protocol::body::{GetConsumerListByGroupResponseBody, JsonBody};
 use fulmen_protocol::header::{
     GetConsumerListByGroupRequestHeader, NotifyConsumerIdsChangedRequestHeader, PullSysFlag,
-    QueryConsumerOffsetRequestHeader, QueryConsumerOffsetResponseHeader, UpdateConsumerOffsetRequestHeader,
+    QueryConsumerOffsetResponseHeader,
 };
 use fulmen_protocol::message::decode_all;
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use fulmen_remoting::{ClientConfig, RemotingClient, processor_fn};
-
-fn query(group: &str, topic: &str, queue_id: i32, zero: Option<bool>) -> RemotingCommand {
-    RemotingCommand::request(RequestCode::QUERY_CONSUMER_OFFSET).with_header(
-        &QueryConsumerOffsetRequestHeader {
-            consumer_group: group.into(),
-            topic: topic.into(),
-            queue_id,
-            set_zero_if_not_found: zero,
-            broker_name: None,
-        },
-    )
-}
-
-fn update(group: &str, topic: &str, queue_id: i32, offset: i64) -> RemotingCommand {
-    RemotingCommand::request(RequestCode::UPDATE_CONSUMER_OFFSET).with_header(
-        &UpdateConsumerOffsetRequestHeader {
-            consumer_group: group.into(),
-            topic: topic.into(),
-            queue_id,
-            commit_offset: offset,
-            broker_name: None,
-        },
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn consumer_offsets_follow_javas_query_not_found_rules() {
@@ -46,6 +22,14 @@ async fn consumer_offsets_follow_javas_query_not_found_rules() {
         let dir = tempfile::tempdir().unwrap();
         let cluster = Cluster::start(dir.path()).await;
         cluster.invoke(create_topic("T", 2, 2)).await;
+        let empty = cluster.invoke(query("G", "T", 0, None)).await;
+        assert_eq!(empty.response_code(), ResponseCode::QUERY_NOT_FOUND);
+        assert_eq!(
+            empty.remark.as_deref(),
+            Some("Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first"),
+            "an empty queue has no first message to start from"
+        );
+        cluster.invoke(send_v2("T", 0, "A", b"first")).await;
         let young = cluster.invoke(query("G", "T", 0, None)).await;
         assert_eq!(young.response_code(), ResponseCode::SUCCESS);
         assert_eq!(
@@ -57,6 +41,8 @@ async fn consumer_offsets_follow_javas_query_not_found_rules() {
         );
         let forbidden = cluster.invoke(query("G", "T", 0, Some(false))).await;
         assert_eq!(forbidden.response_code(), ResponseCode::QUERY_NOT_FOUND);
+        // The group exists once its consumer's heartbeat created it.
+        cluster.invoke(heartbeat("c1", "G", "T", "*", 1)).await;
         let response = cluster.invoke(update("G", "T", 1, 7)).await;
         assert_eq!(response.response_code(), ResponseCode::SUCCESS);
         let stored = cluster.invoke(query("G", "T", 1, Some(false))).await;
@@ -181,7 +167,14 @@ async fn messages_topics_and_offsets_survive_a_restart() {
         let cluster = Cluster::start(dir.path()).await;
         cluster.invoke(create_topic("Kept", 2, 2)).await;
         cluster.invoke(send_v2("Kept", 1, "A", b"before")).await;
-        cluster.invoke(update("G", "Kept", 1, 1)).await;
+        cluster.invoke(heartbeat("c1", "G", "Kept", "*", 1)).await;
+        let committed = cluster.invoke(update("G", "Kept", 1, 1)).await;
+        assert_eq!(
+            committed.response_code(),
+            ResponseCode::SUCCESS,
+            "{:?}",
+            committed.remark
+        );
         cluster.broker.shutdown().await;
         cluster.broker.shutdown().await; // idempotent
         assert!(

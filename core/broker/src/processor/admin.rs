@@ -16,6 +16,7 @@ use indexmap::IndexMap;
 use super::{Reply, decode, reply, success};
 use crate::consumer_manager::ClientChannel;
 use crate::state::BrokerState;
+use crate::topic_validator::is_blank;
 
 fn encoded(body: &impl JsonBody) -> Reply {
     let bytes = body
@@ -66,37 +67,60 @@ pub(super) fn producer_connections(state: &BrokerState, request: &RemotingComman
     })
 }
 
-/// Broker and consumer offsets of each queue of the group's topics (or of `topic`).
+/// Java's `getConsumeStats`: broker, consumer and pull offsets of each readable queue of the topics asked for
+/// (`topicList`), or else of `topic` or every topic the group committed offsets for, keeping only topics the
+/// group subscribes to when it has subscriptions.
 pub(super) fn consume_stats(state: &BrokerState, request: &RemotingCommand) -> Reply {
     let header: GetConsumeStatsRequestHeader = decode(request)?;
     let group = &header.consumer_group;
-    let topics: Vec<String> = match header.topic.as_deref().filter(|t| !t.is_empty()) {
-        Some(topic) => vec![topic.to_owned()],
-        None => state
+    let listed: Vec<String> = header
+        .topic_list
+        .as_deref()
+        .filter(|list| !is_blank(list))
+        .map(|list| {
+            list.split(';')
+                .filter(|topic| !topic.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let topics = if !listed.is_empty() {
+        listed
+    } else {
+        let mut topics = match header.topic.as_deref().filter(|topic| !is_blank(topic)) {
+            Some(topic) => vec![topic.to_owned()],
+            None => state.offsets.topics_of(group),
+        };
+        if let Some(info) = state
             .consumers
             .group(group)
-            .map(|info| info.subscriptions.keys().cloned().collect())
-            .unwrap_or_default(),
+            .filter(|info| !info.subscriptions.is_empty())
+        {
+            topics.retain(|topic| info.subscriptions.contains_key(topic));
+        }
+        topics
     };
     let mut offset_table = IndexMap::new();
     for topic in topics {
         let Some(config) = state.topics.select(&topic) else {
             continue;
         };
-        let committed = state.offsets.offsets_of(group, &topic);
-        for queue_id in 0..config.write_queue_nums {
-            let consumer_offset = committed.get(&queue_id).copied().unwrap_or(0);
-            let broker_offset = state.store.max_offset(&topic, queue_id);
+        for queue_id in 0..config.read_queue_nums {
+            let broker_offset = state.store.max_offset(&topic, queue_id).max(0);
+            let consumer_offset = state.offsets.query(group, &topic, queue_id).unwrap_or(-1).max(0);
+            let pull_offset = state.offsets.pull_offset(group, &topic, queue_id).unwrap_or(-1);
             let last_timestamp = consumer_offset
                 .checked_sub(1)
+                .filter(|last| *last >= 0)
                 .and_then(|last| state.store.store_time_at(&topic, queue_id, last))
+                .filter(|timestamp| *timestamp > 0)
                 .unwrap_or(0);
             offset_table.insert(
                 MessageQueue::new(topic.clone(), state.config.broker_name.clone(), queue_id),
                 OffsetWrapper {
                     broker_offset,
                     consumer_offset,
-                    pull_offset: consumer_offset,
+                    pull_offset: consumer_offset.max(pull_offset),
                     last_timestamp,
                 },
             );
@@ -108,7 +132,7 @@ pub(super) fn consume_stats(state: &BrokerState, request: &RemotingCommand) -> R
     })
 }
 
-/// Min and max offsets of each queue of a topic.
+/// Java's `getTopicStatsInfo`: min and max offsets of each queue of a topic (as many as its larger queue count).
 pub(super) fn topic_stats(state: &BrokerState, request: &RemotingCommand) -> Reply {
     let header: GetTopicStatsInfoRequestHeader = decode(request)?;
     let topic = &header.topic;
@@ -119,16 +143,21 @@ pub(super) fn topic_stats(state: &BrokerState, request: &RemotingCommand) -> Rep
         ));
     };
     let mut offset_table = IndexMap::new();
-    for queue_id in 0..config.write_queue_nums {
-        let max_offset = state.store.max_offset(topic, queue_id);
-        let last_update_timestamp = max_offset
-            .checked_sub(1)
-            .and_then(|last| state.store.store_time_at(topic, queue_id, last))
-            .unwrap_or(0);
+    for queue_id in 0..config.write_queue_nums.max(config.read_queue_nums) {
+        let max_offset = state.store.max_offset(topic, queue_id).max(0);
+        let last_update_timestamp = if max_offset > 0 {
+            // Java's getMessageStoreTimeStamp answers -1 when the unit is gone.
+            state
+                .store
+                .store_time_at(topic, queue_id, max_offset - 1)
+                .unwrap_or(-1)
+        } else {
+            0
+        };
         offset_table.insert(
             MessageQueue::new(topic.clone(), state.config.broker_name.clone(), queue_id),
             TopicOffset {
-                min_offset: state.store.min_offset(topic, queue_id),
+                min_offset: state.store.min_offset(topic, queue_id).max(0),
                 max_offset,
                 last_update_timestamp,
             },
@@ -140,12 +169,20 @@ pub(super) fn topic_stats(state: &BrokerState, request: &RemotingCommand) -> Rep
     })
 }
 
-/// A few runtime facts as a KVTable.
+/// A few runtime facts as a KVTable (Java's `prepareRuntimeInfo` answers many more: the statistics and thread
+/// pool figures Fulmen does not keep are left out rather than reported as zeros).
 pub(super) fn runtime_info(state: &BrokerState) -> Reply {
+    let earliest = state
+        .store
+        .message_at(state.store.commit_log_min_offset())
+        .map_or(-1, |message| message.store_timestamp);
     let table = IndexMap::from([
         ("brokerVersionDesc".to_owned(), "V5_3_3".to_owned()),
         ("brokerVersion".to_owned(), Version::CURRENT.to_string()),
-        ("msgPutTotalTodayNow".to_owned(), "0".to_owned()),
+        // A running master (Java's isSpecialServiceRunning).
+        ("brokerActive".to_owned(), "true".to_owned()),
+        ("earliestMessageTimeStamp".to_owned(), earliest.to_string()),
+        ("startAcceptSendRequestTimeStamp".to_owned(), "0".to_owned()),
         (
             "commitLogMinOffset".to_owned(),
             state.store.commit_log_min_offset().to_string(),
@@ -154,7 +191,6 @@ pub(super) fn runtime_info(state: &BrokerState) -> Reply {
             "commitLogMaxOffset".to_owned(),
             state.store.commit_log_max_offset().to_string(),
         ),
-        ("brokerAddr".to_owned(), state.advertised_addr.to_string()),
     ]);
     encoded(&KvTable { table })
 }

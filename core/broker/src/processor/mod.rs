@@ -5,14 +5,18 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod broker_config;
 mod client;
 mod offsets;
 mod pull;
+mod pull_checks;
 mod send;
+mod send_checks;
 mod topic_admin;
 
 use std::sync::Arc;
 
+use fulmen_protocol::body::ExpressionType;
 use fulmen_protocol::{CommandHeader, RemotingCommand, RequestCode, ResponseCode};
 use fulmen_remoting::{RequestContext, RequestProcessor};
 use futures::future::BoxFuture;
@@ -31,6 +35,14 @@ pub(crate) const SUBSCRIPTION_GROUP_NOT_EXIST_URL: &str =
     "https://rocketmq.apache.org/docs/bestPractice/06FAQ";
 /// The FAQ page of consumer subscriptions.
 pub(crate) const SAME_GROUP_DIFFERENT_TOPIC_URL: &str = "https://rocketmq.apache.org/docs/bestPractice/06FAQ";
+
+/// Java's `ExpressionType.isTagType`: `TAG`, or no type at all.
+pub(crate) fn is_tag_type(expression_type: &ExpressionType) -> bool {
+    matches!(expression_type, ExpressionType::Tag) || expression_type.as_str().is_empty()
+}
+
+/// The keys UPDATE_BROKER_CONFIG refuses (Java's default `configBlackList`).
+pub(crate) const CONFIG_BLACK_LIST: &[&str] = &["configBlackList", "brokerConfigPath"];
 
 /// The request codes the broker handles.
 pub(crate) const HANDLED_CODES: &[RequestCode] = &[
@@ -58,6 +70,9 @@ pub(crate) const HANDLED_CODES: &[RequestCode] = &[
     RequestCode::GET_CONSUME_STATS,
     RequestCode::GET_TOPIC_STATS_INFO,
     RequestCode::GET_BROKER_RUNTIME_INFO,
+    RequestCode::GET_BROKER_CONFIG,
+    RequestCode::UPDATE_BROKER_CONFIG,
+    RequestCode::CHECK_CLIENT_CONFIG,
 ];
 
 /// The broker's processor for every handled code.
@@ -91,6 +106,7 @@ impl RequestProcessor for BrokerProcessor {
                 }
                 RequestCode::HEART_BEAT => client::heartbeat(&state, &ctx, &request).await,
                 RequestCode::UNREGISTER_CLIENT => client::unregister(&state, &ctx, &request),
+                RequestCode::CHECK_CLIENT_CONFIG => client::check_client_config(&request),
                 RequestCode::GET_CONSUMER_LIST_BY_GROUP => client::consumer_list(&state, &request),
                 RequestCode::QUERY_CONSUMER_OFFSET => offsets::query_consumer_offset(&state, &request),
                 RequestCode::UPDATE_CONSUMER_OFFSET => offsets::update_consumer_offset(&state, &request),
@@ -108,6 +124,8 @@ impl RequestProcessor for BrokerProcessor {
                 RequestCode::GET_CONSUME_STATS => admin::consume_stats(&state, &request),
                 RequestCode::GET_TOPIC_STATS_INFO => admin::topic_stats(&state, &request),
                 RequestCode::GET_BROKER_RUNTIME_INFO => admin::runtime_info(&state),
+                RequestCode::GET_BROKER_CONFIG => broker_config::get(&state),
+                RequestCode::UPDATE_BROKER_CONFIG => broker_config::update(&state, &ctx, &request),
                 other => Err(reply(
                     ResponseCode::REQUEST_CODE_NOT_SUPPORTED,
                     format!(" request type {} not supported", other.0),

@@ -15,7 +15,9 @@ use super::{Reply, decode, reply, success};
 use crate::state::BrokerState;
 
 /// Java's `queryConsumerOffset`: the stored offset; else QUERY_NOT_FOUND when the client forbids zero; else 0
-/// for a queue that still holds its first message (every message is in memory here); else QUERY_NOT_FOUND.
+/// when the queue still holds its first message (`minOffset <= 0` and the unit at offset 0 exists and is in
+/// memory, which every unit is here); else QUERY_NOT_FOUND, also for an empty or unknown queue. Like Java 5.3.3,
+/// the group, topic and queue id are not checked.
 pub(super) fn query_consumer_offset(state: &BrokerState, request: &RemotingCommand) -> Reply {
     let header: QueryConsumerOffsetRequestHeader = decode(request)?;
     let answer = |offset| success().with_header(&QueryConsumerOffsetResponseHeader { offset });
@@ -31,7 +33,8 @@ pub(super) fn query_consumer_offset(state: &BrokerState, request: &RemotingComma
             "Not found, do not set to zero, maybe this group boot first",
         ));
     }
-    if state.store.min_offset(&header.topic, header.queue_id) <= 0 {
+    let (topic, queue_id) = (&header.topic, header.queue_id);
+    if state.store.min_offset(topic, queue_id) <= 0 && state.store.max_offset(topic, queue_id) > 0 {
         return Ok(answer(0));
     }
     Err(reply(
@@ -40,9 +43,23 @@ pub(super) fn query_consumer_offset(state: &BrokerState, request: &RemotingComma
     ))
 }
 
-/// Stores a committed offset.
+/// Java's `updateConsumerOffset`: the group must exist (it is not created here) and the topic too; then the
+/// offset is stored. (The queue id is not checked against the topic, as in Java.)
 pub(super) fn update_consumer_offset(state: &BrokerState, request: &RemotingCommand) -> Reply {
     let header: UpdateConsumerOffsetRequestHeader = decode(request)?;
+    let (group, topic) = (&header.consumer_group, &header.topic);
+    if !state.groups.contains(group) {
+        return Err(reply(
+            ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
+            format!("Group {group} not exist!"),
+        ));
+    }
+    if state.topics.select(topic).is_none() {
+        return Err(reply(
+            ResponseCode::TOPIC_NOT_EXIST,
+            format!("Topic {topic} not exist!"),
+        ));
+    }
     state.offsets.commit(
         &header.consumer_group,
         &header.topic,

@@ -1,29 +1,34 @@
-//! PULL_MESSAGE (11) and LITE_PULL_MESSAGE (361): Java's `PullMessageProcessor` checks in order, tag filtering
-//! by code set, the status table of REMOTING.md §3.3, the commit-offset piggyback and long polling.
+//! PULL_MESSAGE (11) and LITE_PULL_MESSAGE (361), after the checks of [`super::pull_checks`]: tag filtering by
+//! code set, the status table of REMOTING.md §3.3 (Java 5.3.3's `DefaultPullMessageResultHandler` and
+//! `composeResponseHeader`), the commit-offset piggyback, the pull offset (`commitPullOffset`, for
+//! GET_CONSUME_STATS) and long polling.
 
 use std::time::Duration;
 
-use fulmen_protocol::body::{ExpressionType, MessageModel, SubscriptionData};
 use fulmen_protocol::header::{PullMessageRequestHeader, PullMessageResponseHeader};
 use fulmen_protocol::{RemotingCommand, ResponseCode};
 use fulmen_remoting::RequestContext;
 use fulmen_store::{GetMessageResult, GetMessageStatus, TagsCodeFilter};
 use tokio::time::Instant;
 
-use super::{
-    APPLY_TOPIC_URL, Reply, SAME_GROUP_DIFFERENT_TOPIC_URL, SUBSCRIPTION_GROUP_NOT_EXIST_URL, decode, reply,
-    suggest_todo,
-};
+use super::pull_checks::{Checked, check_pull};
+use super::{Reply, decode, reply};
 use crate::state::BrokerState;
-use crate::topic_manager::PERM_READ;
 
 /// Handles a pull.
 pub(super) async fn handle(state: &BrokerState, ctx: &RequestContext, request: &RemotingCommand) -> Reply {
     let header: PullMessageRequestHeader = decode(request)?;
     let flags = header.pull_sys_flag();
-    let filter = check_pull(state, ctx, &header).await?;
-    let mut result = read(state, &header, &filter)?;
+    let checked = check_pull(state, ctx, &header)?;
+    let filter = &checked.filter;
+    let mut result = read(state, &header, filter)?;
     let mut code = response_code(result.status, header.queue_offset);
+    state.offsets.commit_pull(
+        &header.consumer_group,
+        &header.topic,
+        header.queue_id,
+        result.next_begin_offset,
+    );
     if flags.has_commit_offset() {
         state.offsets.commit(
             &header.consumer_group,
@@ -33,138 +38,24 @@ pub(super) async fn handle(state: &BrokerState, ctx: &RequestContext, request: &
         );
     }
     if code == ResponseCode::PULL_NOT_FOUND && flags.has_suspend() {
-        let hold = if state.config.long_polling_enable {
+        let hold = if state.live.long_polling_enable() {
             // Clients ask for 15 s (push) or 20 s (lite pull); a hold beyond MAX_HOLD would only pin a task.
             Duration::from_millis(header.suspend_timeout_millis.max(0) as u64).min(MAX_HOLD)
         } else {
-            state.config.short_polling_time
+            state.live.short_polling_time()
         };
-        if let Some(fresh) = hold_until_arrival(state, ctx, &header, &filter, hold).await? {
+        if let Some(fresh) = hold_until_arrival(state, ctx, &header, filter, hold).await? {
             code = response_code(fresh.status, header.queue_offset);
+            state.offsets.commit_pull(
+                &header.consumer_group,
+                &header.topic,
+                header.queue_id,
+                fresh.next_begin_offset,
+            );
             result = fresh;
         }
     }
-    Ok(build_response(code, result))
-}
-
-/// The checks before reading, in Java's order; returns the tag filter of the subscription.
-async fn check_pull(
-    state: &BrokerState,
-    ctx: &RequestContext,
-    header: &PullMessageRequestHeader,
-) -> Result<TagsCodeFilter, RemotingCommand> {
-    let group = &header.consumer_group;
-    let topic = &header.topic;
-    let Some((group_config, created)) = state.groups.find_or_create(group) else {
-        return Err(reply(
-            ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
-            format!(
-                "subscription group [{group}] does not exist, {}",
-                suggest_todo(SUBSCRIPTION_GROUP_NOT_EXIST_URL)
-            ),
-        ));
-    };
-    if created {
-        persist_groups(state).await;
-    }
-    if !group_config.consume_enable {
-        return Err(reply(
-            ResponseCode::NO_PERMISSION,
-            format!("subscription group no permission, {group}"),
-        ));
-    }
-    let Some(topic_config) = state.topics.select(topic) else {
-        return Err(reply(
-            ResponseCode::TOPIC_NOT_EXIST,
-            format!(
-                "topic[{topic}] not exist, apply first please! {}",
-                suggest_todo(APPLY_TOPIC_URL)
-            ),
-        ));
-    };
-    if topic_config.perm & PERM_READ == 0 {
-        return Err(reply(
-            ResponseCode::NO_PERMISSION,
-            format!("the topic[{topic}] pulling message is forbidden"),
-        ));
-    }
-    if header.queue_id < 0 || header.queue_id >= topic_config.read_queue_nums {
-        return Err(reply(
-            ResponseCode::INVALID_PARAMETER,
-            format!(
-                "queueId[{}] is illegal, topic:[{topic}] topicConfig.readQueueNums:[{}] consumer:[{}]",
-                header.queue_id,
-                topic_config.read_queue_nums,
-                ctx.peer_addr()
-            ),
-        ));
-    }
-    let subscription = if header.pull_sys_flag().has_subscription() {
-        subscription_from_request(header)?
-    } else {
-        let Some(group_info) = state.consumers.group(group) else {
-            return Err(reply(
-                ResponseCode::SUBSCRIPTION_NOT_EXIST,
-                format!(
-                    "the consumer's group info not exist{}",
-                    suggest_todo(SAME_GROUP_DIFFERENT_TOPIC_URL)
-                ),
-            ));
-        };
-        if !group_config.consume_broadcast_enable && group_info.message_model == MessageModel::Broadcasting {
-            return Err(reply(
-                ResponseCode::NO_PERMISSION,
-                format!("the consumer group[{group}] can not consume by broadcast way"),
-            ));
-        }
-        let Some(subscription) = group_info.subscriptions.get(topic).cloned() else {
-            return Err(reply(
-                ResponseCode::SUBSCRIPTION_NOT_EXIST,
-                format!(
-                    "the consumer's subscription not exist{}",
-                    suggest_todo(SAME_GROUP_DIFFERENT_TOPIC_URL)
-                ),
-            ));
-        };
-        if subscription.sub_version < header.sub_version {
-            return Err(reply(
-                ResponseCode::SUBSCRIPTION_NOT_LATEST,
-                "the consumer's subscription not latest",
-            ));
-        }
-        subscription
-    };
-    if subscription.expression_type != ExpressionType::Tag {
-        return Err(reply(
-            ResponseCode::SYSTEM_ERROR,
-            format!(
-                "The broker does not support consumer to filter message by {}",
-                subscription.expression_type.as_str()
-            ),
-        ));
-    }
-    Ok(if subscription.is_subscribe_all() {
-        TagsCodeFilter::all()
-    } else {
-        TagsCodeFilter::from_codes(subscription.code_set.iter().copied())
-    })
-}
-
-/// The subscription carried by the request (sysFlag SUBSCRIPTION).
-fn subscription_from_request(header: &PullMessageRequestHeader) -> Result<SubscriptionData, RemotingCommand> {
-    let expression = header.subscription.as_deref().unwrap_or("*");
-    let mut subscription =
-        SubscriptionData::from_tag_expression(&header.topic, expression, header.sub_version);
-    if let Some(kind) = header.expression_type.as_deref() {
-        subscription.expression_type = ExpressionType::from_name(kind);
-    }
-    Ok(subscription)
-}
-
-async fn persist_groups(state: &BrokerState) {
-    if let Err(error) = state.groups.persist().await {
-        tracing::error!(%error, "could not write subscriptionGroup.json");
-    }
+    Ok(build_response(code, result, &checked))
 }
 
 /// Reads from the store. The read is a short copy out of memory-mapped files, cheap enough for a tokio worker.
@@ -250,12 +141,15 @@ fn response_code(status: GetMessageStatus, request_offset: i64) -> ResponseCode 
     }
 }
 
-fn build_response(code: ResponseCode, result: GetMessageResult) -> RemotingCommand {
+/// Java's `composeResponseHeader`: the store status as remark, the offsets, and the topic's and group's sys flags.
+fn build_response(code: ResponseCode, result: GetMessageResult, checked: &Checked) -> RemotingCommand {
     let header = PullMessageResponseHeader {
         suggest_which_broker_id: 0,
         next_begin_offset: result.next_begin_offset,
         min_offset: result.min_offset,
         max_offset: result.max_offset,
+        topic_sys_flag: Some(checked.topic_sys_flag),
+        group_sys_flag: Some(checked.group_sys_flag),
         ..PullMessageResponseHeader::default()
     };
     let response =

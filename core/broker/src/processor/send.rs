@@ -1,5 +1,7 @@
-//! SEND_MESSAGE (10), SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320): Java's `SendMessageProcessor` with the
-//! checks of `AbstractSendMessageProcessor#msgCheck` (REMOTING.md §3.1–§3.2).
+//! SEND_MESSAGE (10), SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320): Java 5.3.3's `SendMessageProcessor`
+//! (`preSend`, the COMPACTION key check, `clearReservedProperties`, `handlePutMessageResult`) after the checks of
+//! [`super::send_checks`] (REMOTING.md §3.1–§3.2). Like Java, every answer after the header is read carries the
+//! `MSG_REGION` and `TRACE_ON` fields.
 //!
 //! Not yet: delay levels and timers (a `DELAY` property is stored as a normal message), retry-topic DLQ
 //! rewriting, transactional half messages.
@@ -12,11 +14,11 @@ use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use fulmen_remoting::RequestContext;
 use fulmen_store::{BatchToStore, MessageToStore, PutMessageResult, PutMessageStatus};
 
-use super::{APPLY_TOPIC_URL, Reply, reply, suggest_todo};
+use super::send_checks::{check_message, check_retry_group};
+use super::{Reply, reply};
 use crate::state::BrokerState;
 use crate::time::now_millis;
-use crate::topic_manager::{PERM_READ, PERM_WRITE};
-use crate::topic_validator::{RETRY_GROUP_TOPIC_PREFIX, is_not_allowed_send, validate_topic};
+use crate::topic_validator::{RETRY_GROUP_TOPIC_PREFIX, is_blank};
 
 /// Handles the three send codes.
 pub(super) async fn handle(state: &BrokerState, ctx: &RequestContext, request: &RemotingCommand) -> Reply {
@@ -25,7 +27,25 @@ pub(super) async fn handle(state: &BrokerState, ctx: &RequestContext, request: &
     let code = request.request_code();
     let header = SendMessageRequestHeader::read_for_code(code, fields)
         .map_err(|error| reply(ResponseCode::SYSTEM_ERROR, error.to_string()))?;
-    let topic_config = check_message(state, ctx, &header).await?;
+    let with_region = |mut response: RemotingCommand| {
+        response.set_ext_field(keys::MSG_REGION, state.live.region_id());
+        response.set_ext_field(keys::TRACE_SWITCH, state.live.trace_on().to_string());
+        response
+    };
+    handle_send(state, ctx, request, &header)
+        .await
+        .map_err(with_region)
+}
+
+/// The send after its header was read; errors are answered with the region fields added.
+async fn handle_send(
+    state: &BrokerState,
+    ctx: &RequestContext,
+    request: &RemotingCommand,
+    header: &SendMessageRequestHeader,
+) -> Reply {
+    let code = request.request_code();
+    let topic_config = check_message(state, ctx, header).await?;
     let queue_id = if header.queue_id < 0 {
         let writable = topic_config.write_queue_nums.max(1) as u64;
         (state.next_random() % writable) as i32
@@ -51,89 +71,39 @@ pub(super) async fn handle(state: &BrokerState, ctx: &RequestContext, request: &
     };
     let is_batch = code == RequestCode::SEND_BATCH_MESSAGE || header.batch == Some(true);
     let (result, transaction_id) = if is_batch {
-        send_batch(state, &header, template).await?
+        send_batch(state, header, template).await?
     } else {
-        send_one(state, &header, template).await
+        check_retry_group(state, header)?;
+        send_one(state, header, &topic_config, template).await?
     };
     Ok(put_result_response(state, result, queue_id, transaction_id))
 }
 
-/// `msgCheck`: topic name, forbidden topics, existence (auto-creation), queue id and permission.
-async fn check_message(
-    state: &BrokerState,
-    ctx: &RequestContext,
-    header: &SendMessageRequestHeader,
-) -> Result<TopicConfig, RemotingCommand> {
-    let topic = &header.topic;
-    validate_topic(topic).map_err(|remark| reply(ResponseCode::INVALID_PARAMETER, remark))?;
-    if is_not_allowed_send(topic) {
-        return Err(reply(
-            ResponseCode::NO_PERMISSION,
-            format!("Sending message to topic[{topic}] is forbidden."),
-        ));
-    }
-    let topic_config = match state.topics.select(topic) {
-        Some(existing) => existing,
-        None => {
-            tracing::warn!(%topic, producer = %ctx.peer_addr(), "the topic does not exist");
-            let created = state
-                .topics
-                .create_in_send(topic, &header.default_topic, header.default_topic_queue_nums, 0)
-                .or_else(|| {
-                    topic.starts_with(RETRY_GROUP_TOPIC_PREFIX).then(|| {
-                        state
-                            .topics
-                            .create_in_send_back(topic, 1, PERM_WRITE | PERM_READ, 0)
-                    })
-                });
-            match created {
-                Some((config, fresh)) => {
-                    if fresh {
-                        state.topics_changed().await;
-                    }
-                    config
-                }
-                None => {
-                    return Err(reply(
-                        ResponseCode::TOPIC_NOT_EXIST,
-                        format!(
-                            "topic[{topic}] not exist, apply first please!{}",
-                            suggest_todo(APPLY_TOPIC_URL)
-                        ),
-                    ));
-                }
-            }
-        }
-    };
-    let valid_ids = topic_config.write_queue_nums.max(topic_config.read_queue_nums);
-    if header.queue_id >= valid_ids {
-        return Err(reply(
-            ResponseCode::INVALID_PARAMETER,
-            format!(
-                "request queueId[{}] is illegal, {:?} Producer: {}",
-                header.queue_id,
-                topic_config,
-                ctx.peer_addr()
-            ),
-        ));
-    }
-    if topic_config.perm & PERM_WRITE == 0 {
-        return Err(reply(
-            ResponseCode::NO_PERMISSION,
-            format!("the topic[{topic}] sending message is forbidden"),
-        ));
-    }
-    Ok(topic_config)
-}
-
-/// Stores one message, with `UNIQ_KEY` (if the client sent none) and `CLUSTER` added.
+/// Stores one message, with `UNIQ_KEY` (if the client sent none or an empty one) and `CLUSTER` added and the
+/// reserved `POP_CK` removed (`clearReservedProperties`). A topic with `cleanup.policy=COMPACTION` needs message
+/// keys (MESSAGE_ILLEGAL otherwise).
 async fn send_one(
     state: &BrokerState,
     header: &SendMessageRequestHeader,
+    topic_config: &TopicConfig,
     mut message: MessageToStore,
-) -> (PutMessageResult, Option<String>) {
+) -> Result<(PutMessageResult, Option<String>), RemotingCommand> {
     let mut properties = Properties::decode(header.properties.as_deref().unwrap_or(""));
-    if !properties.contains(keys::UNIQ_CLIENT_MESSAGE_ID_KEYIDX) {
+    let compaction = topic_config
+        .attributes
+        .get("cleanup.policy")
+        .is_some_and(|policy| policy == "COMPACTION");
+    if compaction && is_blank(properties.get(keys::KEYS).unwrap_or("")) {
+        return Err(reply(
+            ResponseCode::MESSAGE_ILLEGAL,
+            "Required message key is missing",
+        ));
+    }
+    properties.remove(keys::POP_CK);
+    let has_uniq_key = properties
+        .get(keys::UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
+        .is_some_and(|key| !key.is_empty());
+    if !has_uniq_key {
         properties.insert(
             keys::UNIQ_CLIENT_MESSAGE_ID_KEYIDX,
             state.msg_ids.next_id(now_millis()),
@@ -144,11 +114,11 @@ async fn send_one(
         .get(keys::UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
         .map(str::to_owned);
     message.properties = properties;
-    (state.store.put_message(message).await, transaction_id)
+    Ok((state.store.put_message(message).await, transaction_id))
 }
 
-/// Stores a batch: each entry keeps its own properties (a `UNIQ_KEY` is added where missing), and the batch's
-/// properties plus `CLUSTER` go to every message.
+/// Stores a batch: each entry keeps its own properties as sent (like Java, the broker adds no `UNIQ_KEY` to batch
+/// entries: clients set them), and the batch's properties (without `POP_CK`) plus `CLUSTER` go to every message.
 async fn send_batch(
     state: &BrokerState,
     header: &SendMessageRequestHeader,
@@ -160,21 +130,14 @@ async fn send_batch(
             format!("batch request does not support retry group {}", header.topic),
         ));
     }
-    let mut entries = decode_batch(&template.body).map_err(|error| {
+    let entries = decode_batch(&template.body).map_err(|error| {
         reply(
             ResponseCode::MESSAGE_ILLEGAL,
             format!("the batch body is malformed: {error}"),
         )
     })?;
-    for entry in &mut entries {
-        if !entry.properties.contains(keys::UNIQ_CLIENT_MESSAGE_ID_KEYIDX) {
-            entry.properties.insert(
-                keys::UNIQ_CLIENT_MESSAGE_ID_KEYIDX,
-                state.msg_ids.next_id(now_millis()),
-            );
-        }
-    }
     let mut properties = Properties::decode(header.properties.as_deref().unwrap_or(""));
+    properties.remove(keys::POP_CK);
     properties.insert(keys::CLUSTER, state.config.cluster_name.clone());
     template.properties = properties;
     Ok((
@@ -197,11 +160,11 @@ fn put_result_response(
         PutMessageStatus::SlaveNotAvailable => (ResponseCode::SLAVE_NOT_AVAILABLE, None),
         PutMessageStatus::MessageIllegal | PutMessageStatus::PropertiesSizeExceeded => (
             ResponseCode::MESSAGE_ILLEGAL,
-            Some(
+            Some(format!(
                 "the message is illegal, maybe msg body or properties length not matched. \
-                 msg body length limit 4M, msg properties length limit 32k."
-                    .to_owned(),
-            ),
+                 msg body length limit {}B, msg properties length limit 32KB.",
+                state.config.store.max_message_size
+            )),
         ),
         PutMessageStatus::ServiceNotAvailable => (
             ResponseCode::SERVICE_NOT_AVAILABLE,
@@ -215,16 +178,19 @@ fn put_result_response(
             ResponseCode::SYSTEM_BUSY,
             Some("[PC_SYNCHRONIZED]broker busy, start flow control for a while".to_owned()),
         ),
+        PutMessageStatus::UnknownError => (ResponseCode::SYSTEM_ERROR, Some("UNKNOWN_ERROR".to_owned())),
         _ => (
             ResponseCode::SYSTEM_ERROR,
-            Some(
-                result
-                    .remark
-                    .clone()
-                    .unwrap_or_else(|| "UNKNOWN_ERROR".to_owned()),
-            ),
+            Some("UNKNOWN_ERROR DEFAULT".to_owned()),
         ),
     };
+    if let Some(detail) = result.remark.as_deref() {
+        tracing::warn!(
+            status = result.status.as_str(),
+            detail,
+            "the store refused a message"
+        );
+    }
     let mut response = RemotingCommand::response(code, remark);
     if let Some(append) = result.append.as_ref().filter(|_| result.status.is_stored()) {
         response = response.with_header(&SendMessageResponseHeader {
@@ -234,12 +200,12 @@ fn put_result_response(
             transaction_id,
             batch_uniq_id: None,
             recall_handle: None,
-            msg_region: Some(state.config.region_id.clone()),
-            trace_on: Some(state.config.trace_on),
+            msg_region: Some(state.live.region_id()),
+            trace_on: Some(state.live.trace_on()),
         });
     } else {
-        response.set_ext_field(keys::MSG_REGION, state.config.region_id.clone());
-        response.set_ext_field(keys::TRACE_SWITCH, state.config.trace_on.to_string());
+        response.set_ext_field(keys::MSG_REGION, state.live.region_id());
+        response.set_ext_field(keys::TRACE_SWITCH, state.live.trace_on().to_string());
     }
     response
 }

@@ -13,8 +13,8 @@ use fulmen_protocol::body::{
     ConsumeType, ConsumerData, HeartbeatData, JsonBody, ProducerData, SubscriptionData,
 };
 use fulmen_protocol::header::{
-    CreateTopicRequestHeader, PullMessageRequestHeader, PullSysFlag, SendMessageRequestHeader,
-    SendMessageRequestHeaderV2,
+    CreateTopicRequestHeader, PullMessageRequestHeader, PullSysFlag, QueryConsumerOffsetRequestHeader,
+    SendMessageRequestHeader, SendMessageRequestHeaderV2, UpdateConsumerOffsetRequestHeader,
 };
 use fulmen_protocol::message::{BatchEntry, Properties, encode_batch};
 use fulmen_protocol::{RemotingCommand, RequestCode};
@@ -48,8 +48,15 @@ pub struct Cluster {
 
 impl Cluster {
     pub async fn start(root: &Path) -> Cluster {
+        Cluster::start_with(root, |_| {}).await
+    }
+
+    /// A cluster whose broker config `adjust` changed first.
+    pub async fn start_with(root: &Path, adjust: impl FnOnce(&mut BrokerConfig)) -> Cluster {
         let namesrv = NameServer::start(NamesrvConfig::default()).await.unwrap();
-        let broker = Broker::start(broker_config(root, &namesrv)).await.unwrap();
+        let mut config = broker_config(root, &namesrv);
+        adjust(&mut config);
+        let broker = Broker::start(config).await.unwrap();
         let addr = broker.advertised_addr().to_string();
         Cluster {
             namesrv,
@@ -114,8 +121,31 @@ pub fn send_v2(topic: &str, queue_id: i32, tag: &str, body: &[u8]) -> RemotingCo
         .with_body(body.to_vec())
 }
 
-/// A SEND_BATCH_MESSAGE of `bodies`, each with its own UNIQ_KEY-less properties.
+/// A SEND_BATCH_MESSAGE of `bodies`, each with its own UNIQ_KEY (`{topic}-{index}`), as Java's `MessageBatch`
+/// sets them.
 pub fn send_batch(topic: &str, queue_id: i32, bodies: &[&[u8]]) -> RemotingCommand {
+    let mut request = send_batch_without_keys(topic, queue_id, bodies);
+    let entries: Vec<BatchEntry> = bodies
+        .iter()
+        .enumerate()
+        .map(|(index, body)| {
+            let mut properties = tagged("B");
+            properties.insert("UNIQ_KEY", format!("{topic}-{index}"));
+            BatchEntry {
+                flag: 0,
+                body: body.to_vec().into(),
+                properties,
+            }
+        })
+        .collect();
+    let mut encoded = BytesMut::new();
+    encode_batch(&entries, &mut encoded).unwrap();
+    request.body = encoded.freeze();
+    request
+}
+
+/// A SEND_BATCH_MESSAGE of `bodies` whose entries carry no UNIQ_KEY.
+pub fn send_batch_without_keys(topic: &str, queue_id: i32, bodies: &[&[u8]]) -> RemotingCommand {
     let entries: Vec<BatchEntry> = bodies
         .iter()
         .map(|body| BatchEntry {
@@ -200,4 +230,43 @@ pub fn heartbeat(
         ..HeartbeatData::default()
     };
     RemotingCommand::request(RequestCode::HEART_BEAT).with_body(data.encode().unwrap())
+}
+
+pub fn query(group: &str, topic: &str, queue_id: i32, zero: Option<bool>) -> RemotingCommand {
+    RemotingCommand::request(RequestCode::QUERY_CONSUMER_OFFSET).with_header(
+        &QueryConsumerOffsetRequestHeader {
+            consumer_group: group.into(),
+            topic: topic.into(),
+            queue_id,
+            set_zero_if_not_found: zero,
+            broker_name: None,
+        },
+    )
+}
+
+pub fn update(group: &str, topic: &str, queue_id: i32, offset: i64) -> RemotingCommand {
+    RemotingCommand::request(RequestCode::UPDATE_CONSUMER_OFFSET).with_header(
+        &UpdateConsumerOffsetRequestHeader {
+            consumer_group: group.into(),
+            topic: topic.into(),
+            queue_id,
+            commit_offset: offset,
+            broker_name: None,
+        },
+    )
+}
+
+/// An UPDATE_BROKER_CONFIG carrying `entries` as properties text.
+pub fn update_broker_config(entries: &[(&str, &str)]) -> RemotingCommand {
+    let text: String = entries.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+    RemotingCommand::request(RequestCode::UPDATE_BROKER_CONFIG).with_body(text.into_bytes())
+}
+
+/// Asserts the code and the remark of a response.
+#[track_caller]
+pub fn assert_answer(response: &RemotingCommand, code: fulmen_protocol::ResponseCode, remark: &str) {
+    assert_eq!(
+        (response.response_code(), response.remark.as_deref()),
+        (code, Some(remark)),
+    );
 }
