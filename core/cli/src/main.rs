@@ -4,6 +4,7 @@
 //! `fulmen quickstart` shows a producer and a consumer at work on an in-process cluster. The broker alone, admin
 //! commands and the benchmark join as they are built. Logs go to stderr, filtered by `FULMEN_LOG` (default `info`).
 
+mod bench;
 mod cluster;
 mod namesrv;
 mod quickstart;
@@ -29,6 +30,8 @@ enum Command {
     Cluster(cluster::ClusterArgs),
     /// Starts an in-process cluster, sends messages, prints each SendResult, consumes them back and summarises.
     Quickstart(quickstart::QuickstartArgs),
+    /// Benchmarks: `bench producer` sends, `bench consumer` pulls; both print TPS and latency percentiles.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
             Command::Namesrv(args) => namesrv::run(args).await,
             Command::Cluster(args) => cluster::run(args).await,
             Command::Quickstart(args) => quickstart::run(args).await,
+            Command::Bench(args) => bench::run(args).await,
         }
     });
     match outcome {
