@@ -138,12 +138,16 @@ impl ProducerArgs {
     }
 }
 
+/// The default number of pulling tasks of the consumer, for a topic with that many queues or more.
+const DEFAULT_MAX_PULL_TASKS: usize = 8;
+
 /// Options of `fulmen bench consumer`.
 #[derive(Debug, Clone, Args)]
 pub struct ConsumerArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Concurrent pulling tasks, each owning some of the topic's queues [default: one per queue].
+    /// Concurrent pulling tasks, each pulling its share of the topic's queues in turn [default: one per queue,
+    /// at most 8: pulls are not held by the broker, so more tasks mostly add empty pulls].
     #[arg(short = 'w', long, value_name = "TASKS")]
     pub threads: Option<usize>,
     /// Messages asked for by one pull.
@@ -169,6 +173,11 @@ pub struct ConsumerArgs {
 }
 
 impl ConsumerArgs {
+    /// The number of pulling tasks for a topic of `queues` queues.
+    pub fn tasks(&self, queues: usize) -> usize {
+        self.threads.unwrap_or(DEFAULT_MAX_PULL_TASKS).min(queues).max(1)
+    }
+
     /// Checks the values clap cannot.
     pub fn validate(&self) -> Result<(), String> {
         if self.threads == Some(0) {
@@ -241,6 +250,7 @@ mod tests {
         assert!(args.from_start);
         assert_eq!((args.batch, args.messages, args.threads), (64, 10, None));
         assert_eq!(args.tags, "*");
+        assert_eq!((args.tasks(4), args.tasks(1024), args.tasks(0)), (4, 8, 1));
         args.validate().unwrap();
         let bad = Consumer::try_parse_from(["c", "-b", "0"]).unwrap().args;
         assert!(bad.validate().is_err());

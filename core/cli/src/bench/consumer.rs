@@ -151,10 +151,7 @@ async fn bench(
     plan: control::Plan,
     interrupted: CancellationToken,
 ) -> Result<(), Box<dyn Error>> {
-    let tasks = args
-        .threads
-        .unwrap_or(cursors.len())
-        .clamp(1, cursors.len().max(1));
+    let tasks = args.tasks(cursors.len());
     say(&format!(
         "topic: {}, namesrv: {}, group: {}, queues: {}, tasks: {tasks}, batch: {}, from: {}, expression: {}, \
          messages: {}, duration: {}",
