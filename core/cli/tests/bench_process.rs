@@ -200,6 +200,7 @@ fn producer_and_consumer_agree_on_the_count() {
         "{consumed}"
     );
     assert!(consumed.contains("(message count reached)"), "{consumed}");
+    assert!(consumed.contains("| Consume TPS while active: "), "{consumed}");
     assert!(
         consumed.contains("B2C RT(ms), born to consumed: avg "),
         "{consumed}"

@@ -8,7 +8,7 @@
 //! (1 ms, doubling up to `--idle-wait-ms`) before pulling again.
 
 use std::error::Error;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use fulmen_client::{ErrorKind, MessageQueue, MessageView, PullConsumer, PullConsumerConfig, PullStatus};
@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::args::ConsumerArgs;
 use super::control::{self, pause};
-use super::report::{Kind, Progress, Summary, say};
+use super::report::{self, Kind, Progress, Summary, say};
 use super::stats::Stats;
 use crate::signal::StopSignals;
 
@@ -41,6 +41,8 @@ struct Shared {
     stop: CancellationToken,
     /// Stop once this many messages were received (0: no limit).
     budget: u64,
+    /// When the first and the last batch arrived.
+    span: Mutex<Option<(Instant, Instant)>>,
 }
 
 /// Where a task is in one queue.
@@ -184,6 +186,7 @@ async fn bench(
         stats: Stats::new(2),
         stop: CancellationToken::new(),
         budget: args.messages,
+        span: Mutex::new(None),
     });
     let mut assigned: Vec<Vec<Cursor>> = vec![Vec::new(); tasks];
     for (index, cursor) in cursors.into_iter().enumerate() {
@@ -214,8 +217,20 @@ async fn bench(
             }
         }
     }
-    for line in Summary::of(Kind::Consumer, &shared.stats, &timeline).lines() {
+    let summary = Summary::of(Kind::Consumer, &shared.stats, &timeline);
+    for line in summary.lines() {
         say(&line);
+    }
+    let span = *shared.span.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((first, last)) = span {
+        // A drained backlog or a producer that stopped early leaves the consumer idle: the rate while messages
+        // were arriving says more than the rate over the whole run.
+        let active = last.saturating_duration_since(first.max(timeline.measured_from));
+        say(&format!(
+            "Active: {:.3} s from the first to the last message received | Consume TPS while active: {:.1}",
+            active.as_secs_f64(),
+            report::rate(summary.measured.succeeded, active.as_secs_f64())
+        ));
     }
     let advanced: i64 = cursors.iter().map(|c| c.offset - c.start).sum();
     let lag: i64 = cursors.iter().map(|c| (c.max_offset - c.offset).max(0)).sum();
@@ -283,6 +298,12 @@ async fn pull_loop(shared: Arc<Shared>, mut cursors: Vec<Cursor>) -> Vec<Cursor>
 impl Shared {
     /// Records a pulled batch, and stops the run once the budget is reached.
     fn record(&self, messages: &[MessageView]) {
+        {
+            let arrived = Instant::now();
+            let mut span = self.span.lock().unwrap_or_else(PoisonError::into_inner);
+            let first = span.map_or(arrived, |(first, _)| first);
+            *span = Some((first, arrived));
+        }
         let now = unix_millis();
         let mut born = Vec::with_capacity(messages.len());
         let mut stored = Vec::with_capacity(messages.len());

@@ -1,7 +1,8 @@
 //! The counters and latency histograms the benchmark tasks update and the reporter reads.
 //!
-//! Every task records into one shared [`Stats`]: counters are atomics, histograms sit behind one short-held
-//! mutex (a lock per send, or per pulled batch, is far below the cost of the network round trip it measures).
+//! Every task records into one shared [`Stats`]: counters are atomics (read without the lock by the reporter,
+//! updated under it), histograms sit behind one short-held mutex (a lock per send, or per pulled batch, is far
+//! below the cost of the network round trip it measures).
 //! Each latency series keeps two histograms: one for the current report interval, swapped out by each periodic
 //! report, and one for the whole measurement, which [`Stats::begin_measurement`] clears when a warm-up ends.
 
@@ -81,22 +82,22 @@ impl Stats {
 
     /// Records `messages` successes of `bytes` body bytes in all; `latencies[i]` are the samples of series `i`.
     pub fn record(&self, messages: u64, bytes: u64, latencies: &[&[Duration]]) {
-        {
-            let mut inner = self.lock();
-            for ((interval, total), samples) in inner.series.iter_mut().zip(latencies) {
-                for sample in *samples {
-                    interval.record(*sample);
-                    total.record(*sample);
-                }
+        let mut inner = self.lock();
+        for ((interval, total), samples) in inner.series.iter_mut().zip(latencies) {
+            for sample in *samples {
+                interval.record(*sample);
+                total.record(*sample);
             }
         }
+        // Counted under the lock, so a baseline taken by `begin_measurement` matches the histograms exactly.
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
         self.succeeded.fetch_add(messages, Ordering::Relaxed);
     }
 
     /// Records a failed operation with the error's code.
     pub fn record_failure(&self, code: &str) {
-        *self.lock().failures.entry(code.to_owned()).or_default() += 1;
+        let mut inner = self.lock();
+        *inner.failures.entry(code.to_owned()).or_default() += 1;
         self.failed.fetch_add(1, Ordering::Relaxed);
     }
 
