@@ -2,9 +2,11 @@
 //!
 //! `fulmen namesrv` starts a name server, `fulmen broker` a broker configured by an Apache broker.conf,
 //! `fulmen cluster` both in one process, and `fulmen quickstart` shows a producer and a consumer at work on an
-//! in-process cluster. Admin commands and the benchmark join as they are built. Logs go to stderr, filtered by
+//! in-process cluster; `fulmen bench producer|consumer` measures throughput and latency like Apache's benchmark
+//! tool, with percentiles. Admin commands come with the complete client. Logs go to stderr, filtered by
 //! `FULMEN_LOG` (default `info`).
 
+mod bench;
 mod boot_line;
 mod broker;
 mod cluster;
@@ -34,6 +36,8 @@ enum Command {
     Cluster(cluster::ClusterArgs),
     /// Starts an in-process cluster, sends messages, prints each SendResult, consumes them back and summarises.
     Quickstart(quickstart::QuickstartArgs),
+    /// Benchmarks: `bench producer` sends, `bench consumer` pulls; both print TPS and latency percentiles.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
             Command::Broker(args) => broker::run(args).await,
             Command::Cluster(args) => cluster::run(args).await,
             Command::Quickstart(args) => quickstart::run(args).await,
+            Command::Bench(args) => bench::run(args).await,
         }
     });
     match outcome {

@@ -1,0 +1,344 @@
+//! `fulmen bench consumer`: pulls every queue of a topic from concurrent tasks, from the newest offset (or the
+//! oldest with `--from-start`), and reports the receive rate and the end-to-end latency of each message: now
+//! minus its born timestamp (B2C, producer clock to consumer clock, so only meaningful on one machine or with
+//! synchronised clocks) and now minus its store timestamp (S2C), as Apache's benchmark consumer does, with
+//! percentiles. Timestamps are in milliseconds, so these latencies have a 1 ms resolution.
+//!
+//! The pull primitive does not ask the broker to hold a pull, so a task that finds its queues empty pauses
+//! (1 ms, doubling up to `--idle-wait-ms`) before pulling again.
+
+use std::error::Error;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use fulmen_client::{ErrorKind, MessageQueue, MessageView, PullConsumer, PullConsumerConfig, PullStatus};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::args::ConsumerArgs;
+use super::control::{self, pause};
+use super::report::{self, Kind, Progress, Summary, say};
+use super::stats::Stats;
+use crate::signal::StopSignals;
+
+/// How long one pull may take.
+const PULL_TIMEOUT: Duration = Duration::from_secs(3);
+/// The first pause after a round of pulls found nothing.
+const IDLE_MIN: Duration = Duration::from_millis(1);
+/// The pause of a task after a failed pull.
+const BACKOFF_AFTER_FAILURE: Duration = Duration::from_millis(100);
+/// How often the topic's route is asked for while the topic does not exist yet.
+const TOPIC_POLL: Duration = Duration::from_millis(500);
+
+/// What every task shares.
+struct Shared {
+    consumer: PullConsumer,
+    expression: String,
+    batch: i32,
+    max_idle: Duration,
+    stats: Stats,
+    stop: CancellationToken,
+    /// Stop once this many messages were received (0: no limit).
+    budget: u64,
+    /// When the first and the last batch arrived.
+    span: Mutex<Option<(Instant, Instant)>>,
+}
+
+/// Where a task is in one queue.
+#[derive(Debug, Clone)]
+struct Cursor {
+    queue: MessageQueue,
+    /// The offset consumption started at.
+    start: i64,
+    /// The next offset to pull.
+    offset: i64,
+    /// The queue's max offset as of the last pull.
+    max_offset: i64,
+}
+
+/// Runs the consumer benchmark.
+pub async fn run(args: ConsumerArgs) -> Result<(), Box<dyn Error>> {
+    args.validate()?;
+    let mut plan = args.common.plan(Duration::from_secs(5))?;
+    let interrupted = CancellationToken::new();
+    let signals = StopSignals::install()?;
+    tokio::spawn({
+        let interrupted = interrupted.clone();
+        async move {
+            signals.wait().await;
+            interrupted.cancel();
+        }
+    });
+    let started = Instant::now();
+    let consumer = PullConsumer::start(PullConsumerConfig::new(
+        args.common.namesrv.clone(),
+        args.group.clone(),
+    ))
+    .await?;
+    let outcome = async {
+        let Some(queues) = discover(&consumer, &args.common.topic, &interrupted, plan.duration).await? else {
+            say("Stopped before the topic's queues were known; nothing consumed");
+            return Ok(());
+        };
+        let cursors = starting_cursors(&consumer, queues, args.from_start).await?;
+        // The whole run, waiting for the topic included, lasts at most --duration.
+        plan.duration = plan
+            .duration
+            .map(|d| d.saturating_sub(started.elapsed()).max(plan.warmup));
+        bench(&args, consumer.clone(), cursors, plan, interrupted.clone()).await
+    }
+    .await;
+    consumer.shutdown().await;
+    outcome
+}
+
+/// The topic's queues, asking again while the topic does not exist; `None` when stopped or out of time first.
+async fn discover(
+    consumer: &PullConsumer,
+    topic: &str,
+    interrupted: &CancellationToken,
+    duration: Option<Duration>,
+) -> Result<Option<Vec<MessageQueue>>, Box<dyn Error>> {
+    let deadline = duration.map(|d| Instant::now() + d);
+    let mut said = false;
+    loop {
+        match consumer.fetch_message_queues(topic).await {
+            Ok(queues) => return Ok(Some(queues)),
+            Err(error) if matches!(error.kind(), ErrorKind::RouteNotFound | ErrorKind::TopicNotFound) => {
+                if !said {
+                    say(&format!("Waiting for topic {topic} to exist ({error})"));
+                    said = true;
+                }
+            }
+            Err(error) => return Err(error.into()),
+        }
+        if deadline.is_some_and(|deadline| Instant::now() + TOPIC_POLL >= deadline)
+            || !pause(interrupted, TOPIC_POLL).await
+        {
+            return Ok(None);
+        }
+    }
+}
+
+/// A cursor per queue, at the queue's oldest offset (`from_start`) or at its max offset now.
+async fn starting_cursors(
+    consumer: &PullConsumer,
+    queues: Vec<MessageQueue>,
+    from_start: bool,
+) -> Result<Vec<Cursor>, Box<dyn Error>> {
+    let mut cursors = Vec::with_capacity(queues.len());
+    for queue in queues {
+        // A pull of one message at 0 answers with the queue's min and max offsets, whatever it finds.
+        let probe = consumer.pull(&queue, "*", 0, 1, PULL_TIMEOUT).await?;
+        let start = if from_start {
+            probe.min_offset.max(0)
+        } else {
+            probe.max_offset.max(0)
+        };
+        cursors.push(Cursor {
+            queue,
+            start,
+            offset: start,
+            max_offset: probe.max_offset,
+        });
+    }
+    Ok(cursors)
+}
+
+async fn bench(
+    args: &ConsumerArgs,
+    consumer: PullConsumer,
+    cursors: Vec<Cursor>,
+    plan: control::Plan,
+    interrupted: CancellationToken,
+) -> Result<(), Box<dyn Error>> {
+    let tasks = args.tasks(cursors.len());
+    say(&format!(
+        "topic: {}, namesrv: {}, group: {}, queues: {}, tasks: {tasks}, batch: {}, from: {}, expression: {}, \
+         messages: {}, duration: {}",
+        args.common.topic,
+        args.common.namesrv,
+        args.group,
+        cursors.len(),
+        args.batch,
+        if args.from_start {
+            "oldest offset"
+        } else {
+            "newest offset"
+        },
+        args.tags,
+        if args.messages == 0 {
+            "no limit".to_owned()
+        } else {
+            args.messages.to_string()
+        },
+        plan.duration.map_or_else(
+            || "until Ctrl-C".to_owned(),
+            |d| format!("{:.1} s", d.as_secs_f64())
+        ),
+    ));
+    let shared = Arc::new(Shared {
+        consumer: consumer.clone(),
+        expression: args.tags.clone(),
+        batch: args.batch,
+        max_idle: Duration::from_millis(args.idle_wait_ms.max(1)),
+        stats: Stats::new(2),
+        stop: CancellationToken::new(),
+        budget: args.messages,
+        span: Mutex::new(None),
+    });
+    let mut assigned: Vec<Vec<Cursor>> = vec![Vec::new(); tasks];
+    for (index, cursor) in cursors.into_iter().enumerate() {
+        assigned[index % tasks].push(cursor);
+    }
+    let mut workers = JoinSet::new();
+    for cursors in assigned {
+        workers.spawn(pull_loop(shared.clone(), cursors));
+    }
+    let mut progress = Progress::new(Kind::Consumer);
+    let (results, timeline) = control::drive(
+        &shared.stats,
+        &shared.stop,
+        interrupted.cancelled_owned(),
+        workers,
+        plan,
+        |elapsed| progress.tick(&shared.stats, elapsed),
+    )
+    .await;
+
+    let cursors: Vec<Cursor> = results.into_iter().flatten().collect();
+    let mut committed = 0;
+    for cursor in &cursors {
+        match consumer.update_offset(&cursor.queue, cursor.offset).await {
+            Ok(()) => committed += 1,
+            Err(error) => {
+                tracing::warn!(%error, queue = %cursor.queue, "could not store the consumer offset")
+            }
+        }
+    }
+    let summary = Summary::of(Kind::Consumer, &shared.stats, &timeline);
+    for line in summary.lines() {
+        say(&line);
+    }
+    let span = *shared.span.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((first, last)) = span {
+        // A drained backlog or a producer that stopped early leaves the consumer idle: the rate while messages
+        // were arriving says more than the rate over the whole run.
+        let active = last.saturating_duration_since(first.max(timeline.measured_from));
+        say(&format!(
+            "Active: {:.3} s from the first to the last message received | Consume TPS while active: {:.1}",
+            active.as_secs_f64(),
+            report::rate(summary.measured.succeeded, active.as_secs_f64())
+        ));
+    }
+    let advanced: i64 = cursors.iter().map(|c| c.offset - c.start).sum();
+    let lag: i64 = cursors.iter().map(|c| (c.max_offset - c.offset).max(0)).sum();
+    say(&format!(
+        "Queues: {} | Offsets advanced: {advanced} | Lag at the end: {lag} | Offsets stored for group {}: {committed}",
+        cursors.len(),
+        args.group
+    ));
+    Ok(())
+}
+
+/// Pulls the task's queues in turn until the run stops; returns the cursors where they ended.
+async fn pull_loop(shared: Arc<Shared>, mut cursors: Vec<Cursor>) -> Vec<Cursor> {
+    let mut idle = IDLE_MIN;
+    'run: while !shared.stop.is_cancelled() {
+        let mut found = false;
+        for cursor in &mut cursors {
+            if shared.stop.is_cancelled() {
+                break 'run;
+            }
+            let pulled = shared
+                .consumer
+                .pull(
+                    &cursor.queue,
+                    &shared.expression,
+                    cursor.offset,
+                    shared.batch,
+                    PULL_TIMEOUT,
+                )
+                .await;
+            match pulled {
+                Ok(result) => {
+                    cursor.max_offset = result.max_offset;
+                    match result.status {
+                        PullStatus::Found => {
+                            found = true;
+                            shared.record(&result.messages);
+                        }
+                        PullStatus::NoNewMsg | PullStatus::NoMatchedMsg => {}
+                        PullStatus::OffsetIllegal => shared.stats.note("OFFSET_MOVED"),
+                    }
+                    cursor.offset = result.next_begin_offset;
+                }
+                Err(error) => {
+                    tracing::debug!(%error, queue = %cursor.queue, "pull failed");
+                    shared.stats.record_failure(error.code());
+                    if !pause(&shared.stop, BACKOFF_AFTER_FAILURE).await {
+                        break 'run;
+                    }
+                }
+            }
+        }
+        if found {
+            idle = IDLE_MIN;
+        } else {
+            if !pause(&shared.stop, idle).await {
+                break;
+            }
+            idle = (idle * 2).min(shared.max_idle);
+        }
+    }
+    cursors
+}
+
+impl Shared {
+    /// Records a pulled batch, and stops the run once the budget is reached.
+    fn record(&self, messages: &[MessageView]) {
+        {
+            let arrived = Instant::now();
+            let mut span = self.span.lock().unwrap_or_else(PoisonError::into_inner);
+            let first = span.map_or(arrived, |(first, _)| first);
+            *span = Some((first, arrived));
+        }
+        let now = unix_millis();
+        let mut born = Vec::with_capacity(messages.len());
+        let mut stored = Vec::with_capacity(messages.len());
+        let mut bytes = 0;
+        for message in messages {
+            born.push(millis_since(message.born_timestamp, now));
+            stored.push(millis_since(message.store_timestamp, now));
+            bytes += message.body.len() as u64;
+        }
+        self.stats.record(messages.len() as u64, bytes, &[&born, &stored]);
+        if self.budget > 0 && self.stats.counters().succeeded >= self.budget {
+            self.stop.cancel();
+        }
+    }
+}
+
+/// The time from `then` to `now`, both in ms since the Unix epoch; zero when the clocks disagree.
+fn millis_since(then: i64, now: i64) -> Duration {
+    Duration::from_millis(u64::try_from(now.saturating_sub(then)).unwrap_or(0))
+}
+
+fn unix_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latencies_from_timestamps() {
+        assert_eq!(millis_since(1_000, 1_250), Duration::from_millis(250));
+        assert_eq!(millis_since(1_250, 1_000), Duration::ZERO);
+        assert!(unix_millis() > 1_600_000_000_000);
+    }
+}
