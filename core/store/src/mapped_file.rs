@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use memmap2::MmapMut;
+use memmap2::{Advice, MmapMut};
 
 use crate::error::{IoContext, Result, StoreError};
 use crate::fs_util::{offset_to_file_name, sync_dir};
@@ -245,6 +245,18 @@ impl MappedFile {
     /// the first flush for [`CreateSync::OnFirstFlush`].
     pub fn creation_is_durable(&self) -> bool {
         self.creation_durable.load(Ordering::Acquire)
+    }
+
+    /// Tells the kernel not to read around a page fault of the mapping (`MADV_RANDOM`). A fault on a page not
+    /// in the page cache otherwise reads the pages around it, up to the device's `read_ahead_kb`: on a fresh
+    /// file (a hole) that zero-fills, on the put path, as much page cache as the window holds (several MiB
+    /// with a large `read_ahead_kb`, i.e. the whole of a consume-queue file). With the advice a fault reads one
+    /// page. For files written by small appends and mostly read where just written (consume queues).
+    pub fn advise_no_read_around(&self) {
+        if let Err(error) = self.read_map().advise(Advice::Random) {
+            // Only a hint: the file works the same without it.
+            tracing::debug!(%error, file = %self.path.display(), "madvise(MADV_RANDOM) failed");
+        }
     }
 
     /// Recovery after an unclean stop: the file, opened as it was left, may have been created with

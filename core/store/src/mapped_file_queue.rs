@@ -33,6 +33,8 @@ pub struct MappedFileQueue {
     dir: PathBuf,
     file_size: usize,
     sync: CreateSync,
+    /// Whether page faults of the files may read around (see [`MappedFile::advise_no_read_around`]).
+    read_around: bool,
     files: RwLock<Vec<Arc<MappedFile>>>,
     flushed_where: AtomicU64,
     spare: Arc<SpareSlot>,
@@ -47,6 +49,7 @@ impl fmt::Debug for MappedFileQueue {
             .field("dir", &self.dir)
             .field("file_size", &self.file_size)
             .field("sync", &self.sync)
+            .field("read_around", &self.read_around)
             .field("files", &self.read_files().len())
             .field("min_offset", &self.min_offset())
             .field("max_offset", &self.max_offset())
@@ -77,6 +80,7 @@ impl MappedFileQueue {
             dir: dir.to_path_buf(),
             file_size,
             sync,
+            read_around: true,
             files: RwLock::new(files),
             flushed_where: AtomicU64::new(0),
             spare: Arc::new(SpareSlot::new(dir, file_size, sync)),
@@ -93,6 +97,16 @@ impl MappedFileQueue {
     /// The size of every file.
     pub fn file_size(&self) -> usize {
         self.file_size
+    }
+
+    /// The queue with every file, loaded or added later, advised not to read around page faults
+    /// ([`MappedFile::advise_no_read_around`]).
+    pub fn without_read_around(mut self) -> MappedFileQueue {
+        self.read_around = false;
+        for file in self.read_files().iter() {
+            file.advise_no_read_around();
+        }
+        self
     }
 
     /// How the queue makes the creation of its files durable.
@@ -144,6 +158,9 @@ impl MappedFileQueue {
                 self.sync,
             )?),
         };
+        if !self.read_around {
+            file.advise_no_read_around();
+        }
         let mut files = self.write_files();
         let expected = files.last().map(|last| last.end_offset());
         if expected.is_some_and(|expected| expected != start_offset) {
@@ -533,5 +550,39 @@ mod tests {
         queue.assume_creation_not_durable();
         assert_eq!(queue.flush().unwrap(), 200);
         assert_eq!(durable(&queue), [false, false, true]);
+    }
+
+    /// The `VmFlags` of this process's mapping of `path` (Linux's `/proc/self/smaps`).
+    #[cfg(target_os = "linux")]
+    fn vm_flags(path: &Path) -> Vec<String> {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let mut lines = smaps
+            .lines()
+            .skip_while(|line| !line.ends_with(path.to_str().unwrap()));
+        lines
+            .find_map(|line| line.strip_prefix("VmFlags:"))
+            .unwrap()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn files_of_a_queue_without_read_around_are_advised_random() {
+        let dir = tempfile::tempdir().unwrap();
+        let queue = MappedFileQueue::open(dir.path(), 4096, CreateSync::OnFirstFlush).unwrap();
+        let normal = queue.create_next_file().unwrap();
+        assert!(!vm_flags(normal.path()).contains(&"rr".to_owned()));
+        drop((queue, normal));
+
+        let queue = MappedFileQueue::open(dir.path(), 4096, CreateSync::OnFirstFlush)
+            .unwrap()
+            .without_read_around();
+        let loaded = queue.first_file().unwrap();
+        assert!(vm_flags(loaded.path()).contains(&"rr".to_owned()), "loaded");
+        loaded.append(&[1u8; 4096]).unwrap();
+        let created = queue.create_next_file().unwrap();
+        assert!(vm_flags(created.path()).contains(&"rr".to_owned()), "created");
     }
 }
