@@ -1,6 +1,6 @@
 //! The allocator thread, `fulmen-store-alloc`: creates the spare files that queues request (`spare_file.rs`),
-//! so that creating a file (set its length, fsync, rename, sync the directory, map it) happens off the put
-//! path, which may run on a tokio worker. Apache's `AllocateMappedFileService` plays this part for the
+//! so that creating a file (set its length, rename, map it, and for the commitlog fsync the file and its
+//! directory) happens off the put path, which may run on a tokio worker. Apache's `AllocateMappedFileService` plays this part for the
 //! commitlog; here consume queues use it too.
 //!
 //! A request only queues the slot and wakes the thread: no I/O on the caller's side.

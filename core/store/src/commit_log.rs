@@ -13,7 +13,7 @@ use bytes::{Bytes, BytesMut};
 use fulmen_protocol::message::MessageExt;
 
 use crate::error::{Result, StoreError};
-use crate::mapped_file::MappedFile;
+use crate::mapped_file::{CreateSync, MappedFile};
 use crate::mapped_file_queue::MappedFileQueue;
 use crate::unit_layout::{
     self, BLANK_MIN_LEN, PHYSICAL_OFFSET_POSITION, QUEUE_OFFSET_POSITION, STORE_TIMESTAMP_READ_LEN,
@@ -86,10 +86,12 @@ impl fmt::Debug for CommitLog {
 }
 
 impl CommitLog {
-    /// Opens the commitlog in `dir`. Positions are unknown until recovery sets them (see `recovery.rs`).
+    /// Opens the commitlog in `dir`. Positions are unknown until recovery sets them (see `recovery.rs`). Its files
+    /// are made durable as they are created ([`CreateSync::Now`]): the commitlog cannot be rebuilt, and the
+    /// allocator thread creates its files off the put path anyway.
     pub fn open(dir: &Path, file_size: usize) -> Result<CommitLog> {
         Ok(CommitLog {
-            files: MappedFileQueue::open(dir, file_size)?,
+            files: MappedFileQueue::open(dir, file_size, CreateSync::Now)?,
             append_lock: Mutex::new(()),
         })
     }

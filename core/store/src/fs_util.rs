@@ -1,7 +1,7 @@
-//! Small file system helpers: 20-digit file names and directory syncs.
+//! Small file system helpers: 20-digit file names, directory creation and directory syncs.
 
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{IoContext, Result};
 
@@ -37,9 +37,38 @@ pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Creates `dir` and its parents.
+/// Creates `dir` and its parents, without making their entries durable.
 pub(crate) fn create_dir_all(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_path("create directory", dir)
+}
+
+/// Creates `dir` and its missing parents and returns the directories whose entries changed: the parent of each
+/// directory created, outermost first (empty if `dir` existed). Syncing them makes the new directories durable.
+pub(crate) fn create_dir_all_tracked(dir: &Path) -> Result<Vec<PathBuf>> {
+    let missing: Vec<&Path> = dir.ancestors().take_while(|path| !path.exists()).collect();
+    create_dir_all(dir)?;
+    Ok(missing
+        .iter()
+        .rev()
+        .filter_map(|created| created.parent())
+        // A relative `dir` ends its ancestors with "": its entries are in the current directory.
+        .map(|parent| {
+            if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            }
+        })
+        .map(Path::to_path_buf)
+        .collect())
+}
+
+/// Creates `dir` and its missing parents durably: the entry of each directory created is synced at once.
+pub(crate) fn create_dir_all_durable(dir: &Path) -> Result<()> {
+    for parent in create_dir_all_tracked(dir)? {
+        sync_dir(&parent)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -54,5 +83,30 @@ mod tests {
         assert_eq!(file_name_to_offset("0000000000107374182"), None);
         assert_eq!(file_name_to_offset("0000000000107374182x"), None);
         assert_eq!(file_name_to_offset("99999999999999999999"), None, "over u64");
+    }
+
+    #[test]
+    fn created_directories_report_the_parents_to_sync() {
+        let root = tempfile::tempdir().unwrap();
+        let queue = root.path().join("consumequeue/T/0");
+        assert_eq!(
+            create_dir_all_tracked(&queue).unwrap(),
+            [
+                root.path().to_path_buf(),
+                root.path().join("consumequeue"),
+                root.path().join("consumequeue/T")
+            ]
+        );
+        assert!(queue.is_dir());
+        assert_eq!(
+            create_dir_all_tracked(&root.path().join("consumequeue/T/1")).unwrap(),
+            [root.path().join("consumequeue/T")]
+        );
+        assert!(
+            create_dir_all_tracked(&queue).unwrap().is_empty(),
+            "nothing created"
+        );
+        create_dir_all_durable(&root.path().join("commitlog")).unwrap();
+        assert!(root.path().join("commitlog").is_dir());
     }
 }

@@ -7,14 +7,18 @@
 //! file descriptor, which on Linux is what `msync(MS_SYNC)` does for a shared mapping (dirty mapped pages are
 //! page-cache pages of the file). Positions are atomics: bytes below the write position are complete and visible
 //! to any thread that reads the position with `Acquire`.
+//!
+//! Durability of the file itself (its size and its name in the directory) depends on [`CreateSync`]: either
+//! made durable when the file is created (commitlog files), or with the file's first flush (consume-queue
+//! files, which are derived data: creating one on the put path then costs no fsync, as in Apache's broker).
 
 use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use memmap2::MmapMut;
+use memmap2::{Advice, MmapMut};
 
 use crate::error::{IoContext, Result, StoreError};
 use crate::fs_util::{offset_to_file_name, sync_dir};
@@ -22,6 +26,19 @@ use crate::mmap::map_file;
 
 /// The granularity at which [`MappedFile::zero_from`] checks for data to erase.
 const PAGE_SIZE: usize = 4096;
+
+/// When the creation of a file (its length and its name) is made durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateSync {
+    /// At creation: the file is fsynced before it is renamed to its real name, and the directory after. For
+    /// files whose loss is not recoverable (the commitlog), created off the put path by the allocator thread.
+    Now,
+    /// At the file's first [`flush`](MappedFile::flush), which fsyncs the file and its directory before it
+    /// reports any position as flushed. Creation itself does no fsync. For files that can be rebuilt (consume
+    /// queues): after a power loss, a file that was never flushed may be missing or have a wrong length, and
+    /// its owner must accept that (`MappedFileQueue::open` deletes such a file at the end of a queue).
+    OnFirstFlush,
+}
 
 /// A fixed-size file mapped into memory, named by its 20-digit start offset.
 pub struct MappedFile {
@@ -32,6 +49,8 @@ pub struct MappedFile {
     map: RwLock<MmapMut>,
     write_position: AtomicUsize,
     flushed_position: AtomicUsize,
+    /// Whether the file's length and name are known to be durable; if not, the next flush makes them so.
+    creation_durable: AtomicBool,
 }
 
 impl fmt::Debug for MappedFile {
@@ -42,6 +61,7 @@ impl fmt::Debug for MappedFile {
             .field("size", &self.size)
             .field("write_position", &self.write_position())
             .field("flushed_position", &self.flushed_position())
+            .field("creation_durable", &self.creation_is_durable())
             .finish()
     }
 }
@@ -49,9 +69,12 @@ impl fmt::Debug for MappedFile {
 impl MappedFile {
     /// Creates the file for `start_offset` in `dir` with `size` bytes (all zero) and maps it.
     ///
-    /// The file is first prepared under a temporary name and renamed when complete, then the directory is
-    /// synced, so a crash never leaves a short file under a real name.
-    pub fn create(dir: &Path, start_offset: u64, size: usize) -> Result<MappedFile> {
+    /// The file is first prepared under a temporary name and renamed when complete. With [`CreateSync::Now`] the
+    /// file is fsynced before the rename and the directory after it, so that no crash, not even a power loss,
+    /// leaves a short file under a real name. With [`CreateSync::OnFirstFlush`] both fsyncs wait for the first
+    /// flush; until then a power loss may leave the file missing or with a wrong length (a process crash
+    /// cannot: the page cache survives it).
+    pub fn create(dir: &Path, start_offset: u64, size: usize, sync: CreateSync) -> Result<MappedFile> {
         let name = offset_to_file_name(start_offset);
         let path = dir.join(&name);
         if path.exists() {
@@ -71,14 +94,23 @@ impl MappedFile {
             .with_path("create mapped file", &temp_path)?;
         file.set_len(size as u64)
             .with_path("preallocate mapped file", &temp_path)?;
-        file.sync_all().with_path("sync mapped file", &temp_path)?;
+        if sync == CreateSync::Now {
+            file.sync_all().with_path("sync mapped file", &temp_path)?;
+        }
         std::fs::rename(&temp_path, &path).with_path("rename mapped file", &path)?;
-        sync_dir(dir)?;
-        Self::map(path, file, start_offset, size)
+        if sync == CreateSync::Now {
+            sync_dir(dir)?;
+        }
+        let mapped = Self::map(path, file, start_offset, size)?;
+        mapped
+            .creation_durable
+            .store(sync == CreateSync::Now, Ordering::Release);
+        Ok(mapped)
     }
 
     /// Opens and maps an existing file that must be exactly `size` bytes long. The write position starts at 0;
-    /// recovery sets it.
+    /// recovery sets it. The file's creation counts as durable (recovery after an unclean stop says otherwise:
+    /// the file may then be in the page cache only).
     pub fn open(path: &Path, start_offset: u64, size: usize) -> Result<MappedFile> {
         let file = OpenOptions::new()
             .read(true)
@@ -106,6 +138,7 @@ impl MappedFile {
             map: RwLock::new(map),
             write_position: AtomicUsize::new(0),
             flushed_position: AtomicUsize::new(0),
+            creation_durable: AtomicBool::new(true),
         })
     }
 
@@ -208,10 +241,45 @@ impl MappedFile {
         map.get(position..end).map(read)
     }
 
-    /// Makes everything written durable (fsync of the file) and returns the new flushed position.
+    /// Whether the file's length and name are known to be durable: always for [`CreateSync::Now`], and after
+    /// the first flush for [`CreateSync::OnFirstFlush`].
+    pub fn creation_is_durable(&self) -> bool {
+        self.creation_durable.load(Ordering::Acquire)
+    }
+
+    /// Tells the kernel not to read around a page fault of the mapping (`MADV_RANDOM`). A fault on a page not
+    /// in the page cache otherwise reads the pages around it, up to the device's `read_ahead_kb`: on a fresh
+    /// file (a hole) that zero-fills, on the put path, as much page cache as the window holds (several MiB
+    /// with a large `read_ahead_kb`, i.e. the whole of a consume-queue file). With the advice a fault reads one
+    /// page. For files written by small appends and mostly read where just written (consume queues).
+    pub fn advise_no_read_around(&self) {
+        if let Err(error) = self.read_map().advise(Advice::Random) {
+            // Only a hint: the file works the same without it.
+            tracing::debug!(%error, file = %self.path.display(), "madvise(MADV_RANDOM) failed");
+        }
+    }
+
+    /// Recovery after an unclean stop: the file, opened as it was left, may have been created with
+    /// [`CreateSync::OnFirstFlush`] and never flushed, so that only the page cache holds its length and name.
+    /// Its next flush makes them durable again, however little is written.
+    pub(crate) fn assume_creation_not_durable(&self) {
+        self.creation_durable.store(false, Ordering::Release);
+    }
+
+    /// Makes everything written durable (fsync of the file) and returns the new flushed position. The first
+    /// flush of a file whose creation is not durable yet also makes its length (fsync of the file, metadata
+    /// included) and its name (fsync of its directory) durable, even with nothing written, before any position
+    /// counts as flushed.
     pub fn flush(&self) -> Result<usize> {
         let target = self.write_position();
-        if target > self.flushed_position() {
+        if !self.creation_is_durable() {
+            self.file.sync_all().with_path("flush mapped file", &self.path)?;
+            if let Some(dir) = self.path.parent() {
+                sync_dir(dir)?;
+            }
+            self.creation_durable.store(true, Ordering::Release);
+            self.flushed_position.fetch_max(target, Ordering::AcqRel);
+        } else if target > self.flushed_position() {
             self.file.sync_data().with_path("flush mapped file", &self.path)?;
             self.flushed_position.fetch_max(target, Ordering::AcqRel);
         }
@@ -273,7 +341,8 @@ mod tests {
     #[test]
     fn append_read_flush_and_zero() {
         let dir = tempfile::tempdir().unwrap();
-        let file = MappedFile::create(dir.path(), 8192, 10_000).unwrap();
+        let file = MappedFile::create(dir.path(), 8192, 10_000, CreateSync::Now).unwrap();
+        assert!(file.creation_is_durable());
         assert_eq!(file.path().file_name().unwrap(), "00000000000000008192");
         assert_eq!(file.append(b"hello").unwrap(), 0);
         assert_eq!(file.append(b" world").unwrap(), 5);
@@ -294,6 +363,41 @@ mod tests {
         let reopened = MappedFile::open(&dir.path().join("00000000000000008192"), 8192, 10_000).unwrap();
         assert_eq!(reopened.with_raw_bytes(0, 3, |b| b.to_vec()).unwrap(), b"hel");
         assert!(MappedFile::open(&dir.path().join("00000000000000008192"), 8192, 4096).is_err());
-        assert!(MappedFile::create(dir.path(), 8192, 10_000).is_err(), "exists");
+        assert!(
+            MappedFile::create(dir.path(), 8192, 10_000, CreateSync::Now).is_err(),
+            "exists"
+        );
+    }
+
+    #[test]
+    fn a_file_created_on_first_flush_is_made_durable_by_its_first_flush() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = MappedFile::create(dir.path(), 0, 4096, CreateSync::OnFirstFlush).unwrap();
+        assert!(!file.creation_is_durable());
+        assert!(!dir.path().join("00000000000000000000.tmp").exists());
+        assert_eq!(
+            std::fs::metadata(file.path()).unwrap().len(),
+            4096,
+            "complete under its real name"
+        );
+        file.append(b"entry").unwrap();
+        assert!(!file.creation_is_durable(), "appending does not sync");
+        assert_eq!(file.flush().unwrap(), 5);
+        assert!(file.creation_is_durable());
+        file.append(b"more").unwrap();
+        assert_eq!(file.flush().unwrap(), 9);
+        assert!(file.creation_is_durable());
+
+        let empty = MappedFile::create(dir.path(), 4096, 4096, CreateSync::OnFirstFlush).unwrap();
+        assert_eq!(empty.flush().unwrap(), 0, "nothing written: nothing flushed");
+        assert!(empty.creation_is_durable(), "but its creation is durable");
+
+        let reopened = MappedFile::open(file.path(), 0, 4096).unwrap();
+        assert!(reopened.creation_is_durable());
+        reopened.set_write_position(9);
+        reopened.set_flushed_position(9);
+        reopened.assume_creation_not_durable();
+        assert_eq!(reopened.flush().unwrap(), 9);
+        assert!(reopened.creation_is_durable());
     }
 }

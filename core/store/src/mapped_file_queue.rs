@@ -8,6 +8,10 @@
 //! file is half written ([`note_append`](MappedFileQueue::note_append)), and
 //! [`create_next_file`](MappedFileQueue::create_next_file) takes that spare when it is ready, so the writer
 //! rarely creates a file itself (`spare_file.rs`).
+//!
+//! The queue is told how its files, spares included, become durable ([`CreateSync`]): the commitlog's as they
+//! are created, a consume queue's with their first flush, which keeps fsync off the put path when a new queue
+//! gets its first file.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -15,9 +19,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::allocate::AllocationRequests;
-use crate::error::{IoContext, Result, StoreError};
-use crate::fs_util::{create_dir_all, file_name_to_offset, sync_dir};
-use crate::mapped_file::MappedFile;
+use crate::error::{Result, StoreError};
+use crate::fs_util::{create_dir_all, create_dir_all_durable, sync_dir};
+use crate::mapped_file::{CreateSync, MappedFile};
+use crate::queue_files::load_files;
 use crate::spare_file::SpareSlot;
 
 /// `spare_requested_for` when no spare is requested.
@@ -27,6 +32,9 @@ const NO_SPARE: u64 = u64::MAX;
 pub struct MappedFileQueue {
     dir: PathBuf,
     file_size: usize,
+    sync: CreateSync,
+    /// Whether page faults of the files may read around (see [`MappedFile::advise_no_read_around`]).
+    read_around: bool,
     files: RwLock<Vec<Arc<MappedFile>>>,
     flushed_where: AtomicU64,
     spare: Arc<SpareSlot>,
@@ -40,6 +48,8 @@ impl fmt::Debug for MappedFileQueue {
         f.debug_struct("MappedFileQueue")
             .field("dir", &self.dir)
             .field("file_size", &self.file_size)
+            .field("sync", &self.sync)
+            .field("read_around", &self.read_around)
             .field("files", &self.read_files().len())
             .field("min_offset", &self.min_offset())
             .field("max_offset", &self.max_offset())
@@ -48,56 +58,32 @@ impl fmt::Debug for MappedFileQueue {
 }
 
 impl MappedFileQueue {
-    /// Opens the queue in `dir` (created if missing) and maps its files, each of which must be `file_size` bytes.
+    /// Opens the queue in `dir` (created if missing) and maps its files (`queue_files.rs`: leftovers of a
+    /// creation cut short are removed, files must follow each other and have `file_size` bytes, except that a
+    /// queue created with [`CreateSync::OnFirstFlush`] drops wrong-sized files at its end). Every write position
+    /// starts at 0: the user's recovery decides where the data ends.
     ///
-    /// Leftover `*.tmp` files (a file creation cut short by a crash) are removed; other names that are not 20
-    /// digits are ignored. Files must follow each other without gaps. Every write position starts at 0: the
-    /// user's recovery decides where the data ends.
-    pub fn open(dir: &Path, file_size: usize) -> Result<MappedFileQueue> {
+    /// `sync` also decides how the queue creates its files, spares included. With [`CreateSync::Now`] a
+    /// directory created here is made durable at once; with [`CreateSync::OnFirstFlush`] the entries of
+    /// directories created here are the owner's to sync before it counts on the queue's data (the files' own
+    /// names are synced by their first flush).
+    pub fn open(dir: &Path, file_size: usize, sync: CreateSync) -> Result<MappedFileQueue> {
         if file_size == 0 {
             return Err(StoreError::InvalidConfig("mapped file size 0".into()));
         }
-        create_dir_all(dir)?;
-        let mut starts = Vec::new();
-        for entry in std::fs::read_dir(dir).with_path("list directory", dir)? {
-            let entry = entry.with_path("list directory", dir)?;
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
-            if name.ends_with(".tmp") {
-                let path = entry.path();
-                std::fs::remove_file(&path).with_path("remove unfinished file", &path)?;
-                continue;
-            }
-            match file_name_to_offset(name) {
-                Some(start) => starts.push(start),
-                None => {
-                    tracing::debug!(dir = %dir.display(), name, "ignoring a file that is not a mapped file")
-                }
-            }
+        match sync {
+            CreateSync::Now => create_dir_all_durable(dir)?,
+            CreateSync::OnFirstFlush => create_dir_all(dir)?,
         }
-        starts.sort_unstable();
-        let mut files = Vec::with_capacity(starts.len());
-        let mut expected = None;
-        for start in starts {
-            let path = dir.join(crate::fs_util::offset_to_file_name(start));
-            if let Some(expected) = expected
-                && start != expected
-            {
-                return Err(StoreError::corrupt(
-                    &path,
-                    0,
-                    format!("a gap in the files: expected a file starting at {expected}"),
-                ));
-            }
-            files.push(Arc::new(MappedFile::open(&path, start, file_size)?));
-            expected = Some(start + file_size as u64);
-        }
+        let files = load_files(dir, file_size, sync)?;
         Ok(MappedFileQueue {
             dir: dir.to_path_buf(),
             file_size,
+            sync,
+            read_around: true,
             files: RwLock::new(files),
             flushed_where: AtomicU64::new(0),
-            spare: Arc::new(SpareSlot::new(dir, file_size)),
+            spare: Arc::new(SpareSlot::new(dir, file_size, sync)),
             allocator: OnceLock::new(),
             spare_requested_for: AtomicU64::new(NO_SPARE),
         })
@@ -111,6 +97,30 @@ impl MappedFileQueue {
     /// The size of every file.
     pub fn file_size(&self) -> usize {
         self.file_size
+    }
+
+    /// The queue with every file, loaded or added later, advised not to read around page faults
+    /// ([`MappedFile::advise_no_read_around`]).
+    pub fn without_read_around(mut self) -> MappedFileQueue {
+        self.read_around = false;
+        for file in self.read_files().iter() {
+            file.advise_no_read_around();
+        }
+        self
+    }
+
+    /// How the queue makes the creation of its files durable.
+    pub fn create_sync(&self) -> CreateSync {
+        self.sync
+    }
+
+    /// Recovery after an unclean stop: the files as loaded may have been created and never flushed (only the page
+    /// cache holds them), so the next flush of each makes its length and name durable again. Flushes skip the
+    /// files that are full and flushed, which recovery trusts as durable.
+    pub(crate) fn assume_creation_not_durable(&self) {
+        for file in self.read_files().iter() {
+            file.assume_creation_not_durable();
+        }
     }
 
     /// A snapshot of the files, in order.
@@ -141,8 +151,16 @@ impl MappedFileQueue {
         // No lock is held while a file is created, so readers are not held up by the file system.
         let file = match self.spare.take(start_offset) {
             Some(spare) => spare,
-            None => Arc::new(MappedFile::create(&self.dir, start_offset, self.file_size)?),
+            None => Arc::new(MappedFile::create(
+                &self.dir,
+                start_offset,
+                self.file_size,
+                self.sync,
+            )?),
         };
+        if !self.read_around {
+            file.advise_no_read_around();
+        }
         let mut files = self.write_files();
         let expected = files.last().map(|last| last.end_offset());
         if expected.is_some_and(|expected| expected != start_offset) {
@@ -252,8 +270,9 @@ impl MappedFileQueue {
         self.flushed_where.store(offset, Ordering::Release);
     }
 
-    /// Makes every written byte durable, fsyncing only the files with unflushed data, and returns the new flushed
-    /// offset. Meant for one flushing thread at a time; appends may continue meanwhile.
+    /// Makes every written byte durable, fsyncing only the files with unflushed data (or whose creation is not
+    /// durable yet, see [`MappedFile::flush`]), and returns the new flushed offset. Meant for one flushing thread
+    /// at a time; appends may continue meanwhile.
     pub fn flush(&self) -> Result<u64> {
         let files = self.files();
         let from = self.flushed_offset();
@@ -375,7 +394,7 @@ mod tests {
     #[test]
     fn files_roll_find_truncate_and_reload() {
         let dir = tempfile::tempdir().unwrap();
-        let queue = MappedFileQueue::open(dir.path(), 100).unwrap();
+        let queue = MappedFileQueue::open(dir.path(), 100, CreateSync::Now).unwrap();
         assert_eq!(queue.max_offset(), 0);
         assert!(queue.find(0).is_none());
         for _ in 0..3 {
@@ -394,7 +413,7 @@ mod tests {
         std::fs::write(dir.path().join("00000000000000000200.tmp"), b"x").unwrap();
         std::fs::write(dir.path().join("README"), b"x").unwrap();
         drop(queue);
-        let queue = MappedFileQueue::open(dir.path(), 100).unwrap();
+        let queue = MappedFileQueue::open(dir.path(), 100, CreateSync::Now).unwrap();
         assert_eq!(queue.files().len(), 2);
         assert!(!dir.path().join("00000000000000000200.tmp").exists());
         assert_eq!(queue.delete_files_before(1000).unwrap(), 1);
@@ -402,7 +421,7 @@ mod tests {
         std::fs::write(dir.path().join("00000000000000000300"), [0u8; 100]).unwrap();
         drop(queue);
         assert!(
-            MappedFileQueue::open(dir.path(), 100).is_err(),
+            MappedFileQueue::open(dir.path(), 100, CreateSync::Now).is_err(),
             "gap between 100 and 300"
         );
     }
@@ -423,7 +442,7 @@ mod tests {
     fn the_next_file_is_preallocated_once_the_last_is_half_written_and_then_taken() {
         let dir = tempfile::tempdir().unwrap();
         let mut allocator = crate::allocate::FileAllocator::start().unwrap();
-        let queue = MappedFileQueue::open(dir.path(), 100).unwrap();
+        let queue = MappedFileQueue::open(dir.path(), 100, CreateSync::Now).unwrap();
         let first = queue.create_next_file().unwrap();
         queue.enable_preallocation(allocator.requests());
         first.append(&[1u8; 49]).unwrap();
@@ -473,14 +492,14 @@ mod tests {
     #[test]
     fn empty_files_at_the_end_are_dropped_but_never_the_first() {
         let dir = tempfile::tempdir().unwrap();
-        let queue = MappedFileQueue::open(dir.path(), 100).unwrap();
+        let queue = MappedFileQueue::open(dir.path(), 100, CreateSync::Now).unwrap();
         queue.create_next_file().unwrap().append(&[1u8; 30]).unwrap();
         let second = queue.create_next_file().unwrap();
         second.append(&[0u8; 8]).unwrap();
         second.append(&[9u8; 8]).unwrap();
         queue.create_next_file().unwrap();
         drop((queue, second));
-        let queue = MappedFileQueue::open(dir.path(), 100).unwrap();
+        let queue = MappedFileQueue::open(dir.path(), 100, CreateSync::Now).unwrap();
         assert_eq!(
             queue.drop_empty_tail(8).unwrap(),
             2,
@@ -491,7 +510,7 @@ mod tests {
         assert_eq!(queue.drop_empty_tail(8).unwrap(), 0);
 
         let empty_dir = tempfile::tempdir().unwrap();
-        let queue = MappedFileQueue::open(empty_dir.path(), 100).unwrap();
+        let queue = MappedFileQueue::open(empty_dir.path(), 100, CreateSync::Now).unwrap();
         queue.create_file(300).unwrap();
         queue.create_next_file().unwrap();
         assert_eq!(queue.drop_empty_tail(8).unwrap(), 1);
@@ -499,5 +518,71 @@ mod tests {
             (queue.files().len(), queue.min_offset(), queue.max_offset()),
             (1, 300, 300)
         );
+    }
+
+    #[test]
+    fn a_queue_created_on_first_flush_makes_its_files_durable_when_it_flushes() {
+        let dir = tempfile::tempdir().unwrap();
+        let queue = MappedFileQueue::open(dir.path(), 100, CreateSync::OnFirstFlush).unwrap();
+        assert_eq!(queue.create_sync(), CreateSync::OnFirstFlush);
+        queue.create_next_file().unwrap().append(&[1u8; 100]).unwrap();
+        let second = queue.create_next_file().unwrap();
+        second.append(&[2u8; 30]).unwrap();
+        let durable = |queue: &MappedFileQueue| {
+            queue
+                .files()
+                .iter()
+                .map(|file| file.creation_is_durable())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(durable(&queue), [false, false]);
+        assert_eq!(queue.flush().unwrap(), 130);
+        assert_eq!(durable(&queue), [true, true]);
+        let third = queue.create_next_file().unwrap();
+        second.append(&[2u8; 70]).unwrap();
+        assert_eq!(queue.flush().unwrap(), 200);
+        assert!(third.creation_is_durable(), "an empty last file too");
+
+        // As recovery after an unclean stop does: full, flushed files are trusted and not synced again.
+        for file in &queue.files()[..2] {
+            file.set_flushed_position(file.size());
+        }
+        queue.assume_creation_not_durable();
+        assert_eq!(queue.flush().unwrap(), 200);
+        assert_eq!(durable(&queue), [false, false, true]);
+    }
+
+    /// The `VmFlags` of this process's mapping of `path` (Linux's `/proc/self/smaps`).
+    #[cfg(target_os = "linux")]
+    fn vm_flags(path: &Path) -> Vec<String> {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let mut lines = smaps
+            .lines()
+            .skip_while(|line| !line.ends_with(path.to_str().unwrap()));
+        lines
+            .find_map(|line| line.strip_prefix("VmFlags:"))
+            .unwrap()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn files_of_a_queue_without_read_around_are_advised_random() {
+        let dir = tempfile::tempdir().unwrap();
+        let queue = MappedFileQueue::open(dir.path(), 4096, CreateSync::OnFirstFlush).unwrap();
+        let normal = queue.create_next_file().unwrap();
+        assert!(!vm_flags(normal.path()).contains(&"rr".to_owned()));
+        drop((queue, normal));
+
+        let queue = MappedFileQueue::open(dir.path(), 4096, CreateSync::OnFirstFlush)
+            .unwrap()
+            .without_read_around();
+        let loaded = queue.first_file().unwrap();
+        assert!(vm_flags(loaded.path()).contains(&"rr".to_owned()), "loaded");
+        loaded.append(&[1u8; 4096]).unwrap();
+        let created = queue.create_next_file().unwrap();
+        assert!(vm_flags(created.path()).contains(&"rr".to_owned()), "created");
     }
 }

@@ -16,6 +16,14 @@
 //!   (Writing filler entries up to it would lose the skipped offsets and, for a wild offset, fill the disk.) A
 //!   queue without entries takes its first unit's offset as its start, as at run time.
 //!
+//! * Consume-queue files are created without fsync and become durable with their first flush
+//!   (`CreateSync::OnFirstFlush`). After a power loss, one created since the last flush may be missing, or have
+//!   a wrong length and be deleted when loading (`queue_files.rs`). Either way it held only entries that the
+//!   scan rebuilds: the checkpoint's consume-queue offset is sampled before the queues are flushed, a flush makes
+//!   every file that holds an entry below it durable (file, name and directories), and the scan starts at or
+//!   below that offset. After an unclean stop, the first flush also makes the loaded files and directories
+//!   durable again (`ConsumeQueueTable::assume_creation_not_durable`): they may have been in the page cache only.
+//!
 //! A unit acknowledged under sync flush was fsynced before the acknowledgement, and fsynced data below the
 //! checkpoint is never rescanned, so it survives any crash.
 

@@ -5,7 +5,9 @@
 //! A spare is created under its final name, the start offset it will have, like Apache's: taking it is then a
 //! matter of memory, with no file system call on the put path. A crash can therefore leave an empty file after
 //! the last written one; recovery drops such files (`MappedFileQueue::drop_empty_tail`). A clean shutdown
-//! deletes the spare ([`SpareSlot::close`]).
+//! deletes the spare ([`SpareSlot::close`]). A spare is created the way its queue creates files
+//! ([`CreateSync`]): a consume queue's without any fsync, so that after a power loss it may also come back with a
+//! wrong length, which loading drops (`queue_files.rs`).
 //!
 //! Two creators of one file name would share its temporary file and race on the rename, so there is only ever
 //! one: the allocator creates a file only while it is `wanted` and marks it `creating`; the writer, before
@@ -15,12 +17,14 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use crate::mapped_file::MappedFile;
+use crate::mapped_file::{CreateSync, MappedFile};
 
 /// The spare file of one directory: requested, being created, ready, or none.
 pub(crate) struct SpareSlot {
     dir: PathBuf,
     file_size: usize,
+    /// How the spare's creation is made durable: as the queue's own files are.
+    sync: CreateSync,
     state: Mutex<SlotState>,
     changed: Condvar,
 }
@@ -51,11 +55,12 @@ impl fmt::Debug for SpareSlot {
 }
 
 impl SpareSlot {
-    /// An empty slot for files of `file_size` bytes in `dir`.
-    pub(crate) fn new(dir: &Path, file_size: usize) -> SpareSlot {
+    /// An empty slot for files of `file_size` bytes in `dir`, created with `sync`.
+    pub(crate) fn new(dir: &Path, file_size: usize, sync: CreateSync) -> SpareSlot {
         SpareSlot {
             dir: dir.to_path_buf(),
             file_size,
+            sync,
             state: Mutex::new(SlotState::default()),
             changed: Condvar::new(),
         }
@@ -89,7 +94,7 @@ impl SpareSlot {
                 _ => return,
             }
         };
-        let created = MappedFile::create(&self.dir, start, self.file_size);
+        let created = MappedFile::create(&self.dir, start, self.file_size, self.sync);
         let mut state = self.lock();
         state.creating = false;
         match created {
@@ -181,7 +186,7 @@ mod tests {
     #[test]
     fn a_spare_is_created_once_taken_once_and_deleted_when_not_used() {
         let dir = tempfile::tempdir().unwrap();
-        let slot = SpareSlot::new(dir.path(), 100);
+        let slot = SpareSlot::new(dir.path(), 100, CreateSync::Now);
         assert!(slot.want(200));
         assert!(!slot.want(200), "already requested");
         slot.create_wanted();
@@ -213,5 +218,17 @@ mod tests {
         assert!(!dir.path().join("00000000000000000400").exists());
         assert!(!slot.want(500), "closed");
         assert!(taken.path().exists(), "a taken file is the queue's");
+    }
+
+    #[test]
+    fn a_spare_is_created_as_the_queue_creates_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let slot = SpareSlot::new(dir.path(), 100, CreateSync::OnFirstFlush);
+        assert!(slot.want(100));
+        slot.create_wanted();
+        let spare = slot.take(100).unwrap();
+        assert!(!spare.creation_is_durable(), "no fsync for a consume-queue spare");
+        spare.flush().unwrap();
+        assert!(spare.creation_is_durable());
     }
 }

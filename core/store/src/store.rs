@@ -30,7 +30,7 @@ use crate::consume_queue_table::ConsumeQueueTable;
 use crate::error::{Result, StoreError};
 use crate::filter::MessageFilter;
 use crate::flush::{FlushRequests, FlushService, FlushTarget};
-use crate::fs_util::create_dir_all;
+use crate::fs_util::create_dir_all_durable;
 use crate::get_result::GetMessageResult;
 use crate::markers::{StoreLock, abort_marker_exists, create_abort_marker, remove_abort_marker};
 use crate::message_to_store::{
@@ -86,13 +86,17 @@ impl MessageStore {
     pub fn open(config: StoreConfig) -> Result<MessageStore> {
         config.validate()?;
         let root = config.root_dir.clone();
-        create_dir_all(&root)?;
+        create_dir_all_durable(&root)?;
         let lock = StoreLock::acquire(&root)?;
         let unclean = abort_marker_exists(&root);
         let (checkpoint_file, checkpoint) = CheckpointFile::open(&root.join(CHECKPOINT_FILE_NAME))?;
         let commit_log = CommitLog::open(&config.commit_log_dir(), config.commit_log_file_size)?;
         let queues =
             ConsumeQueueTable::load(&config.consume_queue_dir(), config.consume_queue_entries_per_file)?;
+        if unclean {
+            // What the last run created but never flushed may be in the page cache only.
+            queues.assume_creation_not_durable();
+        }
         let recovered = recover(
             &commit_log,
             &queues,
