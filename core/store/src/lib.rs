@@ -4,6 +4,7 @@
 //! ```text
 //! <root>/commitlog/00000000000000000000 …     every message unit, back to back (CommitLog, MappedFileQueue)
 //! <root>/consumequeue/<topic>/<queueId>/…     20-byte entries per queue offset (ConsumeQueue)
+//! <root>/index/<yyyyMMddHHmmssSSS>            hash index of message keys (IndexFile; not wired in yet)
 //! <root>/checkpoint  abort  lock              recovery point, unclean-stop marker, single-owner lock
 //! <root>/config/*.json                        broker config files, written atomically (config_file)
 //! ```
@@ -26,6 +27,8 @@ mod filter;
 mod flush;
 mod fs_util;
 mod get_result;
+mod index_file;
+mod index_header;
 mod mapped_file;
 mod mapped_file_queue;
 mod markers;
@@ -55,6 +58,11 @@ pub use error::{Result, StoreError};
 pub use filter::{MessageFilter, TagsCodeFilter};
 pub use fs_util::{file_name_to_offset, offset_to_file_name};
 pub use get_result::{GetMessageResult, GetMessageStatus};
+pub use index_file::{
+    DEFAULT_HASH_SLOT_NUM, DEFAULT_INDEX_NUM, HASH_SLOT_SIZE, INDEX_ENTRY_SIZE, IndexFile, IndexFileGeometry,
+    build_key, index_file_name, index_key_hash,
+};
+pub use index_header::{INDEX_HEADER_SIZE, IndexHeader};
 pub use mapped_file::{CreateSync, MappedFile};
 pub use mapped_file_queue::MappedFileQueue;
 pub use markers::{ABORT_FILE_NAME, LOCK_FILE_NAME, StoreLock};
