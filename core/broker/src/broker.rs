@@ -21,6 +21,7 @@ use crate::long_polling::PullWaiters;
 use crate::offset_manager::ConsumerOffsetManager;
 use crate::processor::{BrokerProcessor, HANDLED_CODES};
 use crate::producer_manager::ProducerManager;
+use crate::rebalance_locks::RebalanceLockManager;
 use crate::registration::{register_all, run_registration, unregister_all};
 use crate::state::{BrokerState, notify_consumer_ids_changed};
 use crate::subscription_groups::SubscriptionGroupManager;
@@ -108,6 +109,7 @@ impl Broker {
         let namesrv_client = RemotingClient::new(ClientConfig::default())?;
         let waiters = Arc::new(PullWaiters::default());
         store.set_arrival_listener(waiters.clone());
+        let locks = RebalanceLockManager::new(config.rebalance_lock_max_live_time);
         let state = Arc::new(BrokerState {
             msg_ids: MessageIdGenerator::new(advertised_addr.ip(), std::process::id(), salt()),
             live: LiveConfig::new(&config),
@@ -119,6 +121,7 @@ impl Broker {
             offsets,
             consumers: ConsumerManager::default(),
             producers: ProducerManager::default(),
+            locks,
             waiters,
             namesrv_client,
             register_now: tokio::sync::Notify::new(),

@@ -52,6 +52,9 @@ pub struct BrokerConfig {
     pub client_scan_interval: Duration,
     /// How long a shutdown waits for requests in flight.
     pub shutdown_timeout: Duration,
+    /// How long an orderly queue lock lives after its last renewal (Java's system property
+    /// `rocketmq.broker.rebalance.lockMaxLiveTime`, 60 s).
+    pub rebalance_lock_max_live_time: Duration,
 }
 
 impl BrokerConfig {
@@ -78,6 +81,7 @@ impl BrokerConfig {
             client_expiry: Duration::from_secs(120),
             client_scan_interval: Duration::from_secs(10),
             shutdown_timeout: Duration::from_secs(5),
+            rebalance_lock_max_live_time: Duration::from_secs(60),
         }
     }
 
@@ -104,6 +108,7 @@ impl BrokerConfig {
             ("client_expiry", self.client_expiry),
             ("client_scan_interval", self.client_scan_interval),
             ("shutdown_timeout", self.shutdown_timeout),
+            ("rebalance_lock_max_live_time", self.rebalance_lock_max_live_time),
         ] {
             if value.is_zero() {
                 return Err(BrokerError::Config(format!("{name} must not be zero")));

@@ -19,7 +19,7 @@
 //! ```
 //!
 //! Not implemented yet: delay levels (a `DELAY` property is stored as a normal message), retry / DLQ
-//! (`CONSUMER_SEND_MSG_BACK`), transactions, orderly locks, query by key, POP.
+//! (`CONSUMER_SEND_MSG_BACK`), transactions, query by key, POP.
 
 mod broker;
 mod broker_properties;
@@ -34,6 +34,7 @@ mod offset_manager;
 mod persist;
 mod processor;
 mod producer_manager;
+mod rebalance_locks;
 mod registration;
 mod state;
 mod subscription_groups;

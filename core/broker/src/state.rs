@@ -19,6 +19,7 @@ use crate::live_config::LiveConfig;
 use crate::long_polling::PullWaiters;
 use crate::offset_manager::ConsumerOffsetManager;
 use crate::producer_manager::ProducerManager;
+use crate::rebalance_locks::RebalanceLockManager;
 use crate::subscription_groups::SubscriptionGroupManager;
 use crate::topic_manager::TopicConfigManager;
 
@@ -36,6 +37,8 @@ pub(crate) struct BrokerState {
     pub(crate) offsets: ConsumerOffsetManager,
     pub(crate) consumers: ConsumerManager,
     pub(crate) producers: ProducerManager,
+    /// Orderly-consumption queue locks.
+    pub(crate) locks: RebalanceLockManager,
     pub(crate) waiters: Arc<PullWaiters>,
     /// The client that talks to name servers.
     pub(crate) namesrv_client: RemotingClient,

@@ -7,6 +7,7 @@
 mod admin;
 mod broker_config;
 mod client;
+mod locks;
 mod offsets;
 mod pull;
 mod pull_checks;
@@ -73,6 +74,8 @@ pub(crate) const HANDLED_CODES: &[RequestCode] = &[
     RequestCode::GET_BROKER_CONFIG,
     RequestCode::UPDATE_BROKER_CONFIG,
     RequestCode::CHECK_CLIENT_CONFIG,
+    RequestCode::LOCK_BATCH_MQ,
+    RequestCode::UNLOCK_BATCH_MQ,
 ];
 
 /// The broker's processor for every handled code.
@@ -126,6 +129,8 @@ impl RequestProcessor for BrokerProcessor {
                 RequestCode::GET_BROKER_RUNTIME_INFO => admin::runtime_info(&state),
                 RequestCode::GET_BROKER_CONFIG => broker_config::get(&state),
                 RequestCode::UPDATE_BROKER_CONFIG => broker_config::update(&state, &ctx, &request),
+                RequestCode::LOCK_BATCH_MQ => locks::lock_batch(&state, &request),
+                RequestCode::UNLOCK_BATCH_MQ => locks::unlock_batch(&state, &request),
                 other => Err(reply(
                     ResponseCode::REQUEST_CODE_NOT_SUPPORTED,
                     format!(" request type {} not supported", other.0),
