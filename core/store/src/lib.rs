@@ -11,7 +11,8 @@
 //!
 //! [`MessageStore`] is the facade: [`MessageStore::put_message`], [`MessageStore::get_messages`], offsets, search
 //! by time, query by key ([`MessageStore::query_message`]), recovery on open and a clean
-//! [`MessageStore::shutdown`]. The building blocks are public for tools and tests. The only `unsafe` code maps files into memory (`mmap.rs`).
+//! [`MessageStore::shutdown`]. The building blocks are public for tools and tests. The only `unsafe` code maps
+//! files into memory (`mmap.rs`).
 
 mod allocate;
 mod arrival;
