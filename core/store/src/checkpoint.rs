@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | 0 | `physicMsgTimestamp` | store time of the newest message when the commitlog was last flushed |
 //! | 8 | `logicsMsgTimestamp` | store time of the newest message when the consume queues were last flushed |
-//! | 16 | `indexMsgTimestamp` | 0 (no index files yet) |
+//! | 16 | `indexMsgTimestamp` | end timestamp of the index files when they were last flushed (informative) |
 //! | 24 | `masterFlushedOffset` | commitlog offset below which everything was durable |
 //! | 32 | `confirmPhyOffset` | the same (no replication) |
 //! | 40 | Fulmen `logicsFlushedOffset` | commitlog offset below which every consume-queue entry was durable |
@@ -30,7 +30,7 @@ pub struct Checkpoint {
     pub physic_msg_timestamp: i64,
     /// Store time of the newest message when the consume queues were last flushed.
     pub logics_msg_timestamp: i64,
-    /// Store time of the newest indexed message (unused: 0).
+    /// Store time of the newest indexed message when the index files were last flushed (recovery does not use it).
     pub index_msg_timestamp: i64,
     /// Commitlog offset below which everything was durable.
     pub master_flushed_offset: i64,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Result, StoreError};
+use crate::index_file::IndexFileGeometry;
 use crate::tags_code::{TagHashResolver, TagsCodeResolver};
 
 /// The default commitlog file size: 1 GiB (`mappedFileSizeCommitLog`).
@@ -65,6 +66,14 @@ pub struct StoreConfig {
     /// Computes the consume-queue tag code of each message; the default hashes the `TAGS` property. A broker
     /// that implements delay levels supplies one that returns the deliver time for `SCHEDULE_TOPIC_XXXX`.
     pub tags_code_resolver: Arc<dyn TagsCodeResolver>,
+    /// Whether stored messages are indexed by key and unique key (`messageIndexEnable`, true).
+    pub message_index_enable: bool,
+    /// The shape of each index file (`maxHashSlotNum` 5,000,000, `maxIndexNum` 20,000,000); tests use tiny ones.
+    pub index_geometry: IndexFileGeometry,
+    /// The most offsets one query by key returns (`maxMsgsNumBatch`, 64).
+    pub max_msgs_num_batch: usize,
+    /// The `maxNum` a broker uses for a query by unique key (`defaultQueryMaxNum`, 32).
+    pub default_query_max_num: usize,
 }
 
 impl fmt::Debug for StoreConfig {
@@ -83,6 +92,10 @@ impl fmt::Debug for StoreConfig {
             .field("max_transfer_count", &self.max_transfer_count)
             .field("check_crc_on_recover", &self.check_crc_on_recover)
             .field("tags_code_resolver", &self.tags_code_resolver)
+            .field("message_index_enable", &self.message_index_enable)
+            .field("index_geometry", &self.index_geometry)
+            .field("max_msgs_num_batch", &self.max_msgs_num_batch)
+            .field("default_query_max_num", &self.default_query_max_num)
             .finish()
     }
 }
@@ -101,6 +114,10 @@ impl StoreConfig {
             max_transfer_count: 32,
             check_crc_on_recover: true,
             tags_code_resolver: Arc::new(TagHashResolver),
+            message_index_enable: true,
+            index_geometry: IndexFileGeometry::default(),
+            max_msgs_num_batch: 64,
+            default_query_max_num: 32,
         }
     }
 
@@ -112,6 +129,11 @@ impl StoreConfig {
     /// The consume-queue directory.
     pub fn consume_queue_dir(&self) -> PathBuf {
         self.root_dir.join("consumequeue")
+    }
+
+    /// The index-file directory.
+    pub fn index_dir(&self) -> PathBuf {
+        self.root_dir.join("index")
     }
 
     /// The directory of the broker's JSON config files.
@@ -146,6 +168,10 @@ impl StoreConfig {
             && interval.is_zero()
         {
             return invalid("the async flush interval is 0".into());
+        }
+        self.index_geometry.file_size()?;
+        if self.index_geometry.index_num < 2 {
+            return invalid("index_geometry.index_num must be at least 2 (entry 0 is never used)".into());
         }
         if self.consume_queue_flush_interval.is_zero() {
             return invalid("consume_queue_flush_interval is 0".into());

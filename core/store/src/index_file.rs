@@ -14,13 +14,16 @@
 //! both match, as in Java) and whose time lies in the asked range.
 //!
 //! The file is mapped through `mmap.rs` (the crate's only `unsafe`). Puts take a write lock, lookups a read lock.
-//! File rotation, dispatch from the put path and lookups across files belong to the index service, not here.
+//! File rotation, dispatch from the put path and lookups across files belong to the index service
+//! (`index_service.rs`); dropping entries after an unclean stop is in `index_file/truncate.rs`.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use memmap2::MmapMut;
+
+mod truncate;
 
 use crate::error::{IoContext, Result, StoreError};
 use crate::fs_util::sync_dir;

@@ -4,14 +4,15 @@
 //! ```text
 //! <root>/commitlog/00000000000000000000 …     every message unit, back to back (CommitLog, MappedFileQueue)
 //! <root>/consumequeue/<topic>/<queueId>/…     20-byte entries per queue offset (ConsumeQueue)
-//! <root>/index/<yyyyMMddHHmmssSSS>            hash index of message keys (IndexFile; not wired in yet)
+//! <root>/index/<yyyyMMddHHmmssSSS>            hash index of message keys (IndexFile, IndexService)
 //! <root>/checkpoint  abort  lock              recovery point, unclean-stop marker, single-owner lock
 //! <root>/config/*.json                        broker config files, written atomically (config_file)
 //! ```
 //!
 //! [`MessageStore`] is the facade: [`MessageStore::put_message`], [`MessageStore::get_messages`], offsets, search
-//! by time, recovery on open and a clean [`MessageStore::shutdown`]. The building blocks are public for tools
-//! and tests. The only `unsafe` code maps files into memory (`mmap.rs`).
+//! by time, query by key ([`MessageStore::query_message`]), recovery on open and a clean
+//! [`MessageStore::shutdown`]. The building blocks are public for tools and tests. The only `unsafe` code maps
+//! files into memory (`mmap.rs`).
 
 mod allocate;
 mod arrival;
@@ -29,6 +30,7 @@ mod fs_util;
 mod get_result;
 mod index_file;
 mod index_header;
+mod index_service;
 mod mapped_file;
 mod mapped_file_queue;
 mod markers;
@@ -37,6 +39,7 @@ mod mmap;
 mod pull;
 mod put_result;
 mod put_state;
+mod query_result;
 mod queue_files;
 mod recovery;
 mod spare_file;
@@ -63,11 +66,13 @@ pub use index_file::{
     build_key, index_file_name, index_key_hash,
 };
 pub use index_header::{INDEX_HEADER_SIZE, IndexHeader};
+pub use index_service::{IndexService, QueryOffsetResult};
 pub use mapped_file::{CreateSync, MappedFile};
 pub use mapped_file_queue::MappedFileQueue;
 pub use markers::{ABORT_FILE_NAME, LOCK_FILE_NAME, StoreLock};
 pub use message_to_store::{BatchToStore, MessageToStore, is_indexed};
 pub use put_result::{AppendResult, PutMessageResult, PutMessageStatus};
+pub use query_result::QueryMessageResult;
 pub use store::{CHECKPOINT_FILE_NAME, MessageStore};
 pub use tags_code::{TagHashResolver, TagsCodeResolver};
 pub use time_search::BoundaryType;

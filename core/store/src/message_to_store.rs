@@ -77,6 +77,8 @@ pub(crate) struct PreparedPut {
     pub(crate) queue_id: i32,
     /// Whether the units get queue offsets and consume-queue entries (not half / rollback messages).
     pub(crate) indexed: bool,
+    /// The system flag of every unit (its transaction type decides the key index).
+    pub(crate) sys_flag: i32,
     /// Whether a sync-flush put waits for the disk (`WAIT` property, default true).
     pub(crate) wait_for_flush: bool,
     pub(crate) store_host: SocketAddr,
@@ -134,6 +136,7 @@ pub(crate) fn prepare_message(message: MessageToStore, limits: PutLimits) -> Res
         topic: unit.topic,
         queue_id: unit.queue_id,
         indexed,
+        sys_flag: unit.sys_flag,
         wait_for_flush,
         store_host: unit.store_host,
         units,
@@ -194,6 +197,7 @@ pub(crate) fn prepare_batch(batch: BatchToStore, limits: PutLimits) -> Result<Pr
         topic: template.topic,
         queue_id: template.queue_id,
         indexed: true,
+        sys_flag: template.sys_flag,
         wait_for_flush,
         store_host: template.store_host,
         units,

@@ -7,6 +7,8 @@
 //!   first file), checking each unit's magic, size, physical offset and body CRC. The scan stops at the first
 //!   torn or invalid unit; everything from there is zeroed or deleted. Consume-queue entries that point at or
 //!   after the scan's first file are dropped and rebuilt from the scanned units.
+//! * Index files follow the scan (`index_service.rs`): after an unclean stop, entries at or after the scan's
+//!   first offset are dropped and the scan re-indexes every unit; either way, entries past the data's end go.
 //! * Either way, empty files after the last written one are deleted first: a spare the allocator preallocated
 //!   (named by the offset it would start at) but the writer never used, or a file created just before a crash.
 //! * While rebuilding, a unit must also carry the queue offset its consume queue expects next (the queue's end
@@ -37,6 +39,7 @@ use crate::commit_log::CommitLog;
 use crate::consume_queue::{CqEntry, CqPut};
 use crate::consume_queue_table::ConsumeQueueTable;
 use crate::error::Result;
+use crate::index_service::IndexService;
 use crate::mapped_file::MappedFile;
 use crate::message_to_store::is_indexed;
 use crate::tags_code::TagsCodeResolver;
@@ -68,9 +71,15 @@ pub(crate) struct Recovered {
 pub(crate) fn recover(
     commit_log: &CommitLog,
     queues: &ConsumeQueueTable,
+    index: &IndexService,
     resolver: &Arc<dyn TagsCodeResolver>,
     mode: RecoveryMode<'_>,
 ) -> Result<Recovered> {
+    let store_time = |offset: i64| {
+        u64::try_from(offset)
+            .ok()
+            .and_then(|offset| commit_log.store_timestamp_at(offset))
+    };
     for queue in queues.all() {
         queue.recover_end()?;
     }
@@ -80,6 +89,7 @@ pub(crate) fn recover(
         for queue in queues.all() {
             queue.drop_entries_past(0)?;
         }
+        index.truncate_from(0, &store_time)?;
         return Ok(Recovered::default());
     };
     let start_index = if mode.unclean {
@@ -107,11 +117,13 @@ pub(crate) fn recover(
         for queue in queues.all() {
             queue.truncate_from_commit_log_offset(scan_start)?;
         }
+        index.truncate_from(scan_start as i64, &store_time)?;
     }
     let mut scan = Scan {
         check_crc: mode.unclean && mode.check_crc,
         dispatch: mode.unclean,
         queues,
+        index,
         resolver,
         recovered: Recovered::default(),
     };
@@ -146,6 +158,8 @@ pub(crate) fn recover(
     for queue in queues.all() {
         queue.drop_entries_past(end)?;
     }
+    // Index entries for units cut off (the index's last entry is a unit start, below `end` if it survived).
+    index.truncate_from(end as i64, &store_time)?;
     scan.recovered.commit_log_end = end;
     Ok(scan.recovered)
 }
@@ -164,6 +178,7 @@ struct Scan<'a> {
     check_crc: bool,
     dispatch: bool,
     queues: &'a ConsumeQueueTable,
+    index: &'a IndexService,
     resolver: &'a Arc<dyn TagsCodeResolver>,
     recovered: Recovered,
 }
@@ -234,11 +249,25 @@ impl Scan<'_> {
         Some(message)
     }
 
-    /// Writes the unit's consume-queue entry; `false` if its queue offset does not fit the queue.
+    /// Writes the unit's consume-queue entry and its key index entries; `false` (and nothing written) if its
+    /// queue offset does not fit the queue.
     fn redispatch(&mut self, message: &MessageExt, physical: u64, len: usize) -> Result<bool> {
-        if !is_indexed(message.sys_flag) {
-            return Ok(true);
+        if is_indexed(message.sys_flag) && !self.redispatch_to_queue(message, physical, len)? {
+            return Ok(false);
         }
+        if let Err(error) = self.index.build_index(
+            &message.topic,
+            message.sys_flag,
+            &message.properties,
+            physical as i64,
+            message.store_timestamp,
+        ) {
+            tracing::error!(%error, offset = physical, "re-indexing a message's keys failed");
+        }
+        Ok(true)
+    }
+
+    fn redispatch_to_queue(&mut self, message: &MessageExt, physical: u64, len: usize) -> Result<bool> {
         let queue = self.queues.get_or_create(&message.topic, message.queue_id)?;
         let entry = CqEntry {
             commit_log_offset: physical as i64,

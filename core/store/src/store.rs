@@ -1,5 +1,5 @@
 //! `MessageStore`: the facade the broker uses. It opens (and recovers) a store directory, appends messages to the
-//! commitlog and indexes them in consume queues in the same step, serves pulls and offset queries, and runs the
+//! commitlog and indexes them in consume queues and index files (by key) in the same step, serves pulls and offset queries, and runs the
 //! flush thread.
 //!
 //! How async meets blocking I/O: appends and reads only copy bytes to or from memory-mapped files, so they are
@@ -32,6 +32,7 @@ use crate::filter::MessageFilter;
 use crate::flush::{FlushRequests, FlushService, FlushTarget};
 use crate::fs_util::create_dir_all_durable;
 use crate::get_result::GetMessageResult;
+use crate::index_service::IndexService;
 use crate::markers::{StoreLock, abort_marker_exists, create_abort_marker, remove_abort_marker};
 use crate::message_to_store::{
     BatchToStore, MessageToStore, PreparedPut, PutLimits, Refusal, prepare_batch, prepare_message,
@@ -39,6 +40,7 @@ use crate::message_to_store::{
 use crate::pull::{PullLimits, get_messages};
 use crate::put_result::{AppendResult, PutMessageResult, PutMessageStatus};
 use crate::put_state::PutState;
+use crate::query_result::{QueryMessageResult, query_message};
 use crate::recovery::{RecoveryMode, recover};
 use crate::time_search::{BoundaryType, offset_by_time};
 
@@ -69,6 +71,7 @@ struct StoreInner {
     config: StoreConfig,
     commit_log: CommitLog,
     queues: ConsumeQueueTable,
+    index: IndexService,
     checkpoint: CheckpointFile,
     put_state: Mutex<PutState>,
     /// Every unit below this commitlog offset has its consume-queue entry written (in memory). It stays below a
@@ -97,9 +100,15 @@ impl MessageStore {
             // What the last run created but never flushed may be in the page cache only.
             queues.assume_creation_not_durable();
         }
+        let index = IndexService::load(
+            &config.index_dir(),
+            config.index_geometry,
+            config.message_index_enable,
+        )?;
         let recovered = recover(
             &commit_log,
             &queues,
+            &index,
             &config.tags_code_resolver,
             RecoveryMode {
                 unclean,
@@ -119,6 +128,7 @@ impl MessageStore {
         let inner = Arc::new(StoreInner {
             commit_log,
             queues,
+            index,
             checkpoint: checkpoint_file,
             put_state: Mutex::new(PutState::new(timestamp_floor)),
             dispatched_offset: AtomicU64::new(recovered.commit_log_end),
@@ -259,6 +269,32 @@ impl MessageStore {
         self.inner
             .commit_log
             .unit_at(u64::try_from(physical_offset).ok()?)
+    }
+
+    /// The messages indexed under `key` of `topic` (a `KEYS` token or the `UNIQ_KEY`) stored within
+    /// `begin..=end` ms, at most `max_num` (capped at `max_msgs_num_batch`): QUERY_MESSAGE, Java's
+    /// `DefaultMessageStore#queryMessage` (see `query_result.rs`).
+    pub fn query_message(
+        &self,
+        topic: &str,
+        key: &str,
+        max_num: usize,
+        begin: i64,
+        end: i64,
+    ) -> QueryMessageResult {
+        query_message(
+            &self.inner.index,
+            &self.inner.commit_log,
+            (topic, key),
+            max_num,
+            self.inner.config.max_msgs_num_batch,
+            (begin, end),
+        )
+    }
+
+    /// The index service (index files and lookups).
+    pub fn index_service(&self) -> &IndexService {
+        &self.inner.index
     }
 
     /// The min offset of a queue (GET_MIN_OFFSET); 0 for an unknown queue.
@@ -437,6 +473,18 @@ impl StoreInner {
                 return PutMessageResult::failed(status, error.to_string());
             }
         };
+        for (properties, physical) in put.properties.iter().zip(&appended.physical_offsets) {
+            if let Err(error) = self.index.build_index(
+                &put.topic,
+                put.sys_flag,
+                properties,
+                *physical as i64,
+                store_timestamp,
+            ) {
+                // Java marks the index broken and keeps storing; the message is stored, only its keys are not.
+                tracing::error!(%error, topic = %put.topic, offset = physical, "indexing a message's keys failed");
+            }
+        }
         let mut status = PutMessageStatus::PutOk;
         let mut remark = None;
         let mut last_tags_code = 0;
@@ -531,10 +579,12 @@ impl FlushTarget for StoreInner {
         let timestamp = self.last_store_timestamp.load(Ordering::Acquire);
         let flushed = self.commit_log.flush()? as i64;
         self.queues.flush_all()?;
+        // Index entries are written with the consume-queue entries, so they too are complete below `dispatched`.
+        let index_timestamp = self.index.flush()?;
         self.checkpoint.store(&Checkpoint {
             physic_msg_timestamp: timestamp,
             logics_msg_timestamp: timestamp,
-            index_msg_timestamp: 0,
+            index_msg_timestamp: index_timestamp,
             master_flushed_offset: flushed,
             confirm_phy_offset: flushed,
             logics_flushed_offset: dispatched,

@@ -11,6 +11,7 @@ mod locks;
 mod offsets;
 mod pull;
 mod pull_checks;
+mod query;
 mod send;
 mod send_checks;
 mod topic_admin;
@@ -62,6 +63,7 @@ pub(crate) const HANDLED_CODES: &[RequestCode] = &[
     RequestCode::SEARCH_OFFSET_BY_TIMESTAMP,
     RequestCode::GET_EARLIEST_MSG_STORETIME,
     RequestCode::VIEW_MESSAGE_BY_ID,
+    RequestCode::QUERY_MESSAGE,
     RequestCode::UPDATE_AND_CREATE_TOPIC,
     RequestCode::DELETE_TOPIC_IN_BROKER,
     RequestCode::GET_ALL_TOPIC_CONFIG,
@@ -118,6 +120,7 @@ impl RequestProcessor for BrokerProcessor {
                 RequestCode::SEARCH_OFFSET_BY_TIMESTAMP => offsets::search_by_time(&state, &request),
                 RequestCode::GET_EARLIEST_MSG_STORETIME => offsets::earliest_store_time(&state, &request),
                 RequestCode::VIEW_MESSAGE_BY_ID => offsets::view_message(&state, &request),
+                RequestCode::QUERY_MESSAGE => query::query_message(&state, &request),
                 RequestCode::UPDATE_AND_CREATE_TOPIC => topic_admin::create(&state, &request).await,
                 RequestCode::DELETE_TOPIC_IN_BROKER => topic_admin::delete(&state, &request).await,
                 RequestCode::GET_ALL_TOPIC_CONFIG => topic_admin::all(&state),
