@@ -19,7 +19,7 @@
 //! ```
 //!
 //! Not implemented yet: delay levels (a `DELAY` property is stored as a normal message), retry / DLQ
-//! (`CONSUMER_SEND_MSG_BACK`), transactions, query by key, POP.
+//! (`CONSUMER_SEND_MSG_BACK`), transactions, retention, POP.
 
 mod broker;
 mod broker_properties;
