@@ -3,14 +3,13 @@
 //! same messages after a restart from that store.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 mod common;
 
-use common::stop_with_sigterm;
+use common::{first_stdout_line, stop_with_sigterm};
 use fulmen_client::{Message, Producer, ProducerConfig, PullConsumer, PullConsumerConfig, PullStatus};
 use fulmen_namesrv::{NameServer, NamesrvConfig};
 
@@ -23,10 +22,7 @@ fn start_broker(conf: &Path, namesrv: &str) -> (Child, String) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut boot_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut boot_line)
-        .unwrap();
+    let boot_line = first_stdout_line(&mut child);
     let expected_suffix = format!("] boot success. serializeType=JSON and name server is {namesrv}");
     let addr = boot_line
         .trim()

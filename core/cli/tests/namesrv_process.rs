@@ -2,14 +2,13 @@
 //! SIGTERM, even when whoever started it has already closed its stdout and stderr pipes.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 mod common;
 
-use common::stop_with_sigterm;
+use common::{first_stdout_line, stop_with_sigterm};
 
 #[test]
 fn namesrv_serves_and_stops_cleanly_on_sigterm_with_closed_pipes() {
@@ -19,10 +18,7 @@ fn namesrv_serves_and_stops_cleanly_on_sigterm_with_closed_pipes() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut boot_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut boot_line)
-        .unwrap();
+    let boot_line = first_stdout_line(&mut child);
     let addr = boot_line
         .trim()
         .strip_prefix("The Name Server boot success. serializeType=JSON, address ")

@@ -8,7 +8,7 @@
 mod common;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use fulmen_store::{MessageStore, StoreConfig};
@@ -54,20 +54,6 @@ fn one_message_in_each_of_1024_new_queues_survives_a_reopen_and_a_crash() {
     let store = MessageStore::open(config(dir.path())).unwrap();
     assert!(!store.last_stop_was_clean());
     assert_every_queue(&store);
-}
-
-/// Waits (bounded) until the checkpoint says that the consume queues are complete up to `offset`.
-fn wait_for_checkpoint(root: &Path, offset: i64) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let checkpoint = std::fs::read(root.join("checkpoint")).unwrap();
-        let logics = i64::from_be_bytes(checkpoint[40..48].try_into().unwrap());
-        if logics >= offset {
-            return;
-        }
-        assert!(Instant::now() < deadline, "no checkpoint written");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 #[test]

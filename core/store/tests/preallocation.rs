@@ -155,20 +155,6 @@ fn a_spare_left_by_a_crash_does_not_move_the_end() {
     continue_across_files(&store, 8);
 }
 
-/// Waits (bounded) until the checkpoint says that the consume queues are complete up to `offset`.
-fn wait_for_checkpoint(root: &Path, offset: i64) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let checkpoint = std::fs::read(root.join("checkpoint")).unwrap();
-        let logics = i64::from_be_bytes(checkpoint[40..48].try_into().unwrap());
-        if logics >= offset {
-            return;
-        }
-        assert!(Instant::now() < deadline, "no checkpoint written");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 #[test]
 fn a_spare_left_behind_after_a_clean_shutdown_does_not_move_the_end() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,7 @@
 //! Helpers shared by the tests that run the `fulmen` binary as a child process.
 #![allow(dead_code, clippy::unwrap_used)]
 
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
@@ -26,4 +27,13 @@ pub fn stop_with_sigterm(mut child: Child) {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(0), "exit status {status}");
+}
+
+/// The first line `child` writes to its piped stdout (the boot line of a server); the pipe is closed after it.
+pub fn first_stdout_line(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line
 }

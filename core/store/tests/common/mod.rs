@@ -2,7 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use fulmen_protocol::message::{MessageExt, Properties, decode_all, keys};
@@ -103,4 +103,18 @@ pub fn commit_log_files(root: &Path) -> Vec<std::path::PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// Waits (bounded) until the checkpoint says that the consume queues are complete up to `offset`.
+pub fn wait_for_checkpoint(root: &Path, offset: i64) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let checkpoint = std::fs::read(root.join("checkpoint")).unwrap();
+        let logics = i64::from_be_bytes(checkpoint[40..48].try_into().unwrap());
+        if logics >= offset {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no checkpoint written");
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
