@@ -168,3 +168,22 @@ pub async fn assert_closed_by_peer(stream: &mut TcpStream) {
         ),
     }
 }
+
+/// A frame with the given header length mark and header bytes, and a correct total length.
+pub fn frame(mark: u32, header: &[u8]) -> Vec<u8> {
+    let total = (4 + header.len()) as u32;
+    let mut bytes = total.to_be_bytes().to_vec();
+    bytes.extend_from_slice(&mark.to_be_bytes());
+    bytes.extend_from_slice(header);
+    bytes
+}
+
+/// Sends `bytes` on a fresh raw connection and checks the server closes it.
+pub async fn send_malformed(server: &RemotingServer, name: &str, bytes: &[u8]) -> TcpStream {
+    let mut raw = TcpStream::connect(server.local_addr()).await.unwrap();
+    raw.write_all(bytes).await.unwrap();
+    tokio::time::timeout(REQUEST_TIMEOUT, assert_closed_by_peer(&mut raw))
+        .await
+        .unwrap_or_else(|_| panic!("{name}: the server did not close the connection"));
+    raw
+}
