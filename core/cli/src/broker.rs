@@ -33,7 +33,7 @@ pub struct BrokerArgs {
     overrides: Vec<(String, String)>,
 }
 
-fn parse_assignment(text: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_assignment(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(key, value)| (key.trim().to_owned(), value.to_owned()))
         .ok_or_else(|| format!("expected KEY=VALUE, got `{text}`"))

@@ -32,6 +32,10 @@ pub struct ClusterArgs {
     /// When a send is acknowledged: after the page cache has it (async) or after fsync (sync).
     #[arg(long, value_enum, default_value_t = Flush::Async)]
     flush: Flush,
+    /// Sets one broker.conf key of the broker, after the options above (repeatable), e.g.
+    /// `--set messageDelayLevel="1s 2s"`.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = crate::broker::parse_assignment)]
+    broker_overrides: Vec<(String, String)>,
 }
 
 /// Apache's `flushDiskType`.
@@ -46,11 +50,8 @@ enum Flush {
 /// Runs both servers until a stop signal, then stops the broker (flushing its store) and the name server.
 pub async fn run(args: ClusterArgs) -> Result<(), Box<dyn Error>> {
     let stop = StopSignals::install()?;
-    let namesrv = NameServer::start(NamesrvConfig::with_listen_addr(args.namesrv_listen)).await?;
-    let namesrv_addr = namesrv.local_addr();
     let mut config = BrokerConfig::new(&args.store_dir);
     config.listen_addr = args.broker_listen;
-    config.namesrv_addrs = vec![namesrv_addr.to_string()];
     config.store.commit_log_file_size = args.commitlog_file_size;
     config.store.flush_mode = match args.flush {
         Flush::Async => FlushMode::Async {
@@ -58,6 +59,18 @@ pub async fn run(args: ClusterArgs) -> Result<(), Box<dyn Error>> {
         },
         Flush::Sync => FlushMode::Sync,
     };
+    let applied = config.apply_properties(
+        args.broker_overrides
+            .iter()
+            .map(|(key, value)| (key.as_str(), value.as_str())),
+    )?;
+    if !applied.ignored.is_empty() {
+        tracing::warn!(keys = %applied.ignored.join(", "), "broker.conf keys Fulmen does not use were ignored");
+    }
+    config.validate()?;
+    let namesrv = NameServer::start(NamesrvConfig::with_listen_addr(args.namesrv_listen)).await?;
+    let namesrv_addr = namesrv.local_addr();
+    config.namesrv_addrs = vec![namesrv_addr.to_string()];
     let broker = match Broker::start(config).await {
         Ok(broker) => broker,
         Err(error) => {

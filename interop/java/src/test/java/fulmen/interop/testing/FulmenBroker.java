@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -36,7 +37,15 @@ public final class FulmenBroker implements AutoCloseable {
      */
     public static FulmenBroker start(String namesrvAddress, Path storeDir, int port)
         throws IOException, InterruptedException {
+        return start(namesrvAddress, storeDir, port, Map.of());
+    }
+
+    /** Like {@link #start(String, Path, int)}, with more broker.conf keys appended to the file. */
+    public static FulmenBroker start(String namesrvAddress, Path storeDir, int port, Map<String, String> settings)
+        throws IOException, InterruptedException {
         Files.createDirectories(storeDir);
+        StringBuilder extra = new StringBuilder();
+        settings.forEach((key, value) -> extra.append(key).append(" = ").append(value).append('\n'));
         Path conf = storeDir.resolve("broker.conf");
         Files.writeString(conf, String.join("\n",
             "brokerClusterName = DefaultCluster",
@@ -47,7 +56,7 @@ public final class FulmenBroker implements AutoCloseable {
             "listenPort = " + port,
             "storePathRootDir = " + storeDir.resolve("store"),
             "mappedFileSizeCommitLog = 1048576",
-            ""));
+            "") + extra);
         FulmenProcess process = FulmenProcess.start(
             List.of("broker", "-c", conf.toString(), "-n", namesrvAddress), List.of(BOOT_LINE));
         List<String> groups = process.bootGroups(0);

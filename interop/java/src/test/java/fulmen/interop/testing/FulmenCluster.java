@@ -2,7 +2,9 @@ package fulmen.interop.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -37,11 +39,23 @@ public final class FulmenCluster implements AutoCloseable {
 
     /** Starts the binary named by {@code -Dfulmen.bin} on a new store and waits (bounded) for both boot lines. */
     public static FulmenCluster start() throws IOException, InterruptedException {
+        return start(Map.of());
+    }
+
+    /**
+     * Like {@link #start()}, with broker.conf keys for the broker (Apache's names, e.g. {@code messageDelayLevel}),
+     * given to {@code fulmen cluster} as {@code --set key=value}.
+     */
+    public static FulmenCluster start(Map<String, String> brokerSettings) throws IOException, InterruptedException {
         Path storeDir = TempDirs.create("fulmen-store-");
-        FulmenProcess process = FulmenProcess.start(List.of("cluster",
+        List<String> arguments = new ArrayList<>(List.of("cluster",
             "--namesrv-listen", "127.0.0.1:0", "--broker-listen", "127.0.0.1:0",
-            "--store-dir", storeDir.toString(), "--commitlog-file-size", Long.toString(COMMITLOG_FILE_SIZE)),
-            List.of(NAMESRV_LINE, BROKER_LINE));
+            "--store-dir", storeDir.toString(), "--commitlog-file-size", Long.toString(COMMITLOG_FILE_SIZE)));
+        brokerSettings.forEach((key, value) -> {
+            arguments.add("--set");
+            arguments.add(key + "=" + value);
+        });
+        FulmenProcess process = FulmenProcess.start(arguments, List.of(NAMESRV_LINE, BROKER_LINE));
         String namesrv = process.bootGroups(0).get(0);
         List<String> broker = process.bootGroups(1);
         if (!broker.get(0).equals(BROKER_NAME) || !broker.get(2).equals(namesrv)) {
