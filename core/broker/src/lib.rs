@@ -34,6 +34,7 @@ mod offset_manager;
 mod persist;
 mod processor;
 mod producer_manager;
+mod put_pipeline;
 mod rebalance_locks;
 mod registration;
 mod state;

@@ -114,7 +114,7 @@ async fn send_one(
         .get(keys::UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
         .map(str::to_owned);
     message.properties = properties;
-    Ok((state.store.put_message(message).await, transaction_id))
+    Ok((state.put_message(message).await, transaction_id))
 }
 
 /// Stores a batch: each entry keeps its own properties as sent (like Java, the broker adds no `UNIQ_KEY` to batch
@@ -140,10 +140,7 @@ async fn send_batch(
     properties.remove(keys::POP_CK);
     properties.insert(keys::CLUSTER, state.config.cluster_name.clone());
     template.properties = properties;
-    Ok((
-        state.store.put_messages(BatchToStore { template, entries }).await,
-        None,
-    ))
+    Ok((state.put_messages(BatchToStore { template, entries }).await, None))
 }
 
 /// Java's `handlePutMessageResult`: the store status as a response code, and the response header.
