@@ -109,7 +109,6 @@ impl RebalanceLockManager {
     }
 
     /// Java's `isLockAllExpired`: no lock of `group` is still live (true for a group without locks).
-    #[allow(dead_code)] // used by CONSUMER_SEND_MSG_BACK (to come)
     pub(crate) fn is_lock_all_expired(&self, group: &str, now: Instant) -> bool {
         self.table().get(group).is_none_or(|locks| {
             locks

@@ -29,6 +29,11 @@ const DELAY_LEVELS: i32 = 18;
 /// The queue count of the POP revive topic (`reviveQueueNum`).
 const REVIVE_QUEUE_NUMS: i32 = 8;
 
+/// Java's `PermName.isWriteable`.
+pub(crate) fn is_writable(perm: i32) -> bool {
+    perm & PERM_WRITE != 0
+}
+
 /// The topic configs and their version.
 #[derive(Debug, Default)]
 struct TopicTable {

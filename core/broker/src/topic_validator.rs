@@ -142,9 +142,34 @@ pub fn retry_topic(group: &str) -> String {
     format!("{RETRY_GROUP_TOPIC_PREFIX}{group}")
 }
 
+/// The dead-letter topic of a consumer group.
+pub fn dlq_topic(group: &str) -> String {
+    format!("{DLQ_GROUP_TOPIC_PREFIX}{group}")
+}
+
+/// The consumer group of a retry topic (Java's `KeyBuilder.parseGroup`, which also reads the POP v2 form
+/// `%RETRY%group:topic`), or `None` for any other topic.
+pub fn group_of_retry_topic(topic: &str) -> Option<&str> {
+    let rest = topic.strip_prefix(RETRY_GROUP_TOPIC_PREFIX)?;
+    let mut parts = rest.split(':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(group), Some(_), None) => Some(group),
+        _ => Some(rest),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_group_of_a_retry_topic_is_parsed_like_java() {
+        assert_eq!(group_of_retry_topic("%RETRY%orders"), Some("orders"));
+        assert_eq!(group_of_retry_topic("%RETRY%orders:topic"), Some("orders"));
+        assert_eq!(group_of_retry_topic("%RETRY%a:b:c"), Some("a:b:c"));
+        assert_eq!(group_of_retry_topic("%DLQ%orders"), None);
+        assert_eq!(dlq_topic("orders"), "%DLQ%orders");
+    }
 
     #[test]
     fn names_follow_java_rules() {

@@ -12,7 +12,9 @@ mod offsets;
 mod pull;
 mod pull_checks;
 mod query;
+mod retry_dlq;
 mod send;
+mod send_back;
 mod send_checks;
 mod topic_admin;
 
@@ -51,6 +53,7 @@ pub(crate) const HANDLED_CODES: &[RequestCode] = &[
     RequestCode::SEND_MESSAGE,
     RequestCode::SEND_MESSAGE_V2,
     RequestCode::SEND_BATCH_MESSAGE,
+    RequestCode::CONSUMER_SEND_MSG_BACK,
     RequestCode::PULL_MESSAGE,
     RequestCode::LITE_PULL_MESSAGE,
     RequestCode::HEART_BEAT,
@@ -106,6 +109,7 @@ impl RequestProcessor for BrokerProcessor {
                 RequestCode::SEND_MESSAGE
                 | RequestCode::SEND_MESSAGE_V2
                 | RequestCode::SEND_BATCH_MESSAGE => send::handle(&state, &ctx, &request).await,
+                RequestCode::CONSUMER_SEND_MSG_BACK => send_back::handle(&state, &request).await,
                 RequestCode::PULL_MESSAGE | RequestCode::LITE_PULL_MESSAGE => {
                     pull::handle(&state, &ctx, &request).await
                 }

@@ -3,8 +3,10 @@
 //! [`super::send_checks`] (REMOTING.md §3.1–§3.2). Like Java, every answer after the header is read carries the
 //! `MSG_REGION` and `TRACE_ON` fields.
 //!
-//! Not yet: delay levels and timers (a `DELAY` property is stored as a normal message), retry-topic DLQ
-//! rewriting, transactional half messages.
+//! A send to a retry topic may be redirected to the group's dead-letter topic ([`super::retry_dlq`]).
+//!
+//! Not yet: delay levels and timers (a `DELAY` property is stored as a normal message), transactional half
+//! messages.
 
 use fulmen_protocol::body::{TopicConfig, TopicFilterType};
 use fulmen_protocol::ext_fields::ExtFields;
@@ -14,11 +16,12 @@ use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use fulmen_remoting::RequestContext;
 use fulmen_store::{BatchToStore, MessageToStore, PutMessageResult, PutMessageStatus};
 
-use super::send_checks::{check_message, check_retry_group};
+use super::retry_dlq::dead_letter_for_retry_send;
+use super::send_checks::check_message;
 use super::{Reply, reply};
 use crate::state::BrokerState;
 use crate::time::now_millis;
-use crate::topic_validator::{RETRY_GROUP_TOPIC_PREFIX, is_blank};
+use crate::topic_validator::{DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX, is_blank};
 
 /// Handles the three send codes.
 pub(super) async fn handle(state: &BrokerState, ctx: &RequestContext, request: &RemotingCommand) -> Reply {
@@ -70,13 +73,36 @@ async fn handle_send(
         prepared_transaction_offset: 0,
     };
     let is_batch = code == RequestCode::SEND_BATCH_MESSAGE || header.batch == Some(true);
-    let (result, transaction_id) = if is_batch {
-        send_batch(state, header, template).await?
+    let (result, queue_id, transaction_id) = if is_batch {
+        let (result, transaction_id) = send_batch(state, header, template).await?;
+        (result, queue_id, transaction_id)
     } else {
-        check_retry_group(state, header)?;
-        send_one(state, header, &topic_config, template).await?
+        let dead_letter = dead_letter_for_retry_send(state, request.version, header).await?;
+        let (topic_config, template) = match dead_letter {
+            Some(dead_letter) => to_dead_letter(dead_letter, template, header.sys_flag),
+            None => (topic_config, template),
+        };
+        let queue_id = template.queue_id;
+        let (result, transaction_id) = send_one(state, header, &topic_config, template).await?;
+        (result, queue_id, transaction_id)
     };
     Ok(put_result_response(state, result, queue_id, transaction_id))
+}
+
+/// Redirects a retry message to its group's dead-letter topic, queue 0, as `handleRetryAndDLQ` does (the
+/// multi-tag bit then follows the dead-letter topic); [`send_one`] marks it `DELAY=-1`.
+fn to_dead_letter(
+    dead_letter: TopicConfig,
+    mut message: MessageToStore,
+    header_sys_flag: i32,
+) -> (TopicConfig, MessageToStore) {
+    message.topic = dead_letter.topic_name.clone();
+    message.queue_id = 0;
+    message.sys_flag = header_sys_flag;
+    if dead_letter.topic_filter_type == TopicFilterType::MultiTag {
+        message.sys_flag |= MessageSysFlag::MULTI_TAGS;
+    }
+    (dead_letter, message)
 }
 
 /// Stores one message, with `UNIQ_KEY` (if the client sent none or an empty one) and `CLUSTER` added and the
@@ -100,6 +126,10 @@ async fn send_one(
         ));
     }
     properties.remove(keys::POP_CK);
+    if message.topic.starts_with(DLQ_GROUP_TOPIC_PREFIX) && header.topic != message.topic {
+        // Java's quirk: a retry message redirected to the dead-letter topic is stored with DELAY=-1.
+        properties.insert(keys::DELAY_TIME_LEVEL, "-1");
+    }
     let has_uniq_key = properties
         .get(keys::UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
         .is_some_and(|key| !key.is_empty());

@@ -1,6 +1,6 @@
 //! The checks of a send before it is stored: Java 5.3.3's `AbstractSendMessageProcessor#msgCheck` (topic name,
-//! forbidden topics, existence with auto-creation from the `defaultTopic` template, queue id) and the group check
-//! of `SendMessageProcessor#handleRetryAndDLQ`, with Java's codes and remarks. Like Java, the topic's permission
+//! forbidden topics, existence with auto-creation from the `defaultTopic` template, queue id), with Java's codes
+//! and remarks. Like Java, the topic's permission
 //! is not checked: producers learn it from the route.
 
 use fulmen_protocol::body::TopicConfig;
@@ -8,7 +8,7 @@ use fulmen_protocol::header::SendMessageRequestHeader;
 use fulmen_protocol::{RemotingCommand, ResponseCode};
 use fulmen_remoting::RequestContext;
 
-use super::{APPLY_TOPIC_URL, SUBSCRIPTION_GROUP_NOT_EXIST_URL, reply, suggest_todo};
+use super::{APPLY_TOPIC_URL, reply, suggest_todo};
 use crate::java_text::topic_config_to_string;
 use crate::state::BrokerState;
 use crate::topic_manager::{PERM_READ, PERM_WRITE};
@@ -18,31 +18,6 @@ use crate::topic_validator::{RETRY_GROUP_TOPIC_PREFIX, is_not_allowed_send, vali
 const TOPIC_SYS_FLAG_UNIT: i32 = 1;
 /// `TopicSysFlag.buildSysFlag(false, true)`: a retry topic auto-created by a unit-mode producer.
 const TOPIC_SYS_FLAG_UNIT_SUB: i32 = 1 << 1;
-
-/// `handleRetryAndDLQ`'s first step: a send to `%RETRY%{group}` needs the group (auto-created when allowed).
-/// (Its second step, moving a message retried too often to `%DLQ%{group}`, comes with retry / DLQ support.)
-pub(super) fn check_retry_group(
-    state: &BrokerState,
-    header: &SendMessageRequestHeader,
-) -> Result<(), RemotingCommand> {
-    let Some(group) = header.topic.strip_prefix(RETRY_GROUP_TOPIC_PREFIX) else {
-        return Ok(());
-    };
-    if state
-        .groups
-        .find_or_create(group, state.live.auto_create_subscription_group())
-        .is_none()
-    {
-        return Err(reply(
-            ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
-            format!(
-                "subscription group not exist, {group} {}",
-                suggest_todo(SUBSCRIPTION_GROUP_NOT_EXIST_URL)
-            ),
-        ));
-    }
-    Ok(())
-}
 
 /// `msgCheck`: topic name, forbidden topics, existence (auto-creation, with the unit-mode sys flag) and queue id.
 pub(super) async fn check_message(
