@@ -212,7 +212,7 @@ impl TopicConfigManager {
             order,
             ..TopicConfig::new(topic, queue_nums, queue_nums, perm)
         };
-        info!(%topic, queue_nums, "retry topic created");
+        info!(%topic, queue_nums, "retry or dead-letter topic created");
         table.topics.insert(topic.to_owned(), created.clone());
         table.bump_version();
         (created, true)
