@@ -201,6 +201,15 @@ impl ConsumerManager {
         self.lock().get(group).cloned()
     }
 
+    /// The groups with a member subscribed to `topic` (Java's `queryTopicConsumeByWho`).
+    pub(crate) fn groups_subscribing(&self, topic: &str) -> Vec<String> {
+        self.lock()
+            .iter()
+            .filter(|(_, info)| info.subscriptions.contains_key(topic))
+            .map(|(group, _)| group.clone())
+            .collect()
+    }
+
     /// The client ids of the group's members.
     pub(crate) fn client_ids(&self, group: &str) -> Vec<String> {
         self.lock().get(group).map_or_else(Vec::new, |info| {

@@ -1,6 +1,7 @@
 //! Committed consumer offsets (Java's `ConsumerOffsetManager`), kept in `config/consumerOffset.json` under
 //! `topic@group` keys with bare integer queue ids, as fastjson writes them (REMOTING.md §7.5), and the in-memory
-//! pull offsets (`pullOffsetTable`: where each group's last pull left off, never written).
+//! pull offsets (`pullOffsetTable`: where each group's last pull left off, never written) and the pending resets
+//! of INVOKE_BROKER_TO_RESET_OFFSET (`resetOffsetTable`, in memory like Java's).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -35,6 +36,8 @@ pub(crate) struct ConsumerOffsetManager {
     table: Mutex<ConsumerOffsetFile>,
     file: ConfigFile,
     pulls: Mutex<IndexMap<String, BTreeMap<i32, i64>>>,
+    /// Offsets an admin reset, until the group's next pull of the queue answers them.
+    resets: Mutex<IndexMap<String, BTreeMap<i32, i64>>>,
 }
 
 fn key(topic: &str, group: &str) -> String {
@@ -53,6 +56,7 @@ impl ConsumerOffsetManager {
             table: Mutex::new(table),
             file,
             pulls: Mutex::new(IndexMap::new()),
+            resets: Mutex::new(IndexMap::new()),
         })
     }
 
@@ -60,8 +64,15 @@ impl ConsumerOffsetManager {
         self.table.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The group's committed offset in the queue, if any.
+    fn lock_resets(&self) -> MutexGuard<'_, IndexMap<String, BTreeMap<i32, i64>>> {
+        self.resets.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The group's offset in the queue: a pending reset, else the committed offset, if any.
     pub(crate) fn query(&self, group: &str, topic: &str, queue_id: i32) -> Option<i64> {
+        if let Some(reset) = self.pending_reset(group, topic, queue_id) {
+            return Some(reset);
+        }
         self.lock()
             .offset_table
             .get(&key(topic, group))
@@ -108,6 +119,48 @@ impl ConsumerOffsetManager {
             .collect()
     }
 
+    /// Resets the group's offset in the queue (Java's `assignResetOffset`): committed now, and kept as pending
+    /// until the group's next pull of the queue, which is answered with it ([`take_reset`](Self::take_reset));
+    /// until then the group's own commits for the queue are ignored.
+    pub(crate) fn assign_reset(&self, group: &str, topic: &str, queue_id: i32, offset: i64) {
+        if group.is_empty() || topic.is_empty() || queue_id < 0 || offset < 0 {
+            return;
+        }
+        self.lock_resets()
+            .entry(key(topic, group))
+            .or_default()
+            .insert(queue_id, offset);
+        self.commit(group, topic, queue_id, offset);
+    }
+
+    /// The reset waiting for the group's next pull of the queue, if any (Java's `hasOffsetReset`).
+    pub(crate) fn pending_reset(&self, group: &str, topic: &str, queue_id: i32) -> Option<i64> {
+        self.lock_resets()
+            .get(&key(topic, group))
+            .and_then(|queues| queues.get(&queue_id).copied())
+    }
+
+    /// Removes and returns the pending reset of the queue (Java's `queryThenEraseResetOffset`).
+    pub(crate) fn take_reset(&self, group: &str, topic: &str, queue_id: i32) -> Option<i64> {
+        self.lock_resets()
+            .get_mut(&key(topic, group))
+            .and_then(|queues| queues.remove(&queue_id))
+    }
+
+    /// Forgets every offset of `group` (a group deleted with `cleanOffset`).
+    pub(crate) fn remove_group(&self, group: &str) {
+        let owned_by_group = |name: &String| {
+            name.split_once(TOPIC_GROUP_SEPARATOR)
+                .is_some_and(|(_, owner)| owner == group)
+        };
+        self.lock().offset_table.retain(|name, _| !owned_by_group(name));
+        self.pulls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|name, _| !owned_by_group(name));
+        self.lock_resets().retain(|name, _| !owned_by_group(name));
+    }
+
     /// Forgets every offset of `topic` (its deletion).
     pub(crate) fn remove_topic(&self, topic: &str) {
         let prefix = format!("{topic}{TOPIC_GROUP_SEPARATOR}");
@@ -120,24 +173,43 @@ impl ConsumerOffsetManager {
             .retain(|name, _| !name.starts_with(&prefix));
     }
 
+    /// The groups with an offset in `topic` (Java's `whichGroupByTopic`).
+    pub(crate) fn groups_of(&self, topic: &str) -> Vec<String> {
+        self.lock()
+            .offset_table
+            .keys()
+            .filter_map(|name| name.split_once(TOPIC_GROUP_SEPARATOR))
+            .filter(|(owner, _)| *owner == topic)
+            .map(|(_, group)| group.to_owned())
+            .collect()
+    }
+
+    /// The table as consumerOffset.json holds it (GET_ALL_CONSUMER_OFFSET answers with it too).
+    pub(crate) fn encode(&self) -> Result<Vec<u8>> {
+        let mut table = self.lock();
+        let mut group_topic_map: IndexMap<String, IndexSet<String>> = IndexMap::new();
+        for name in table.offset_table.keys() {
+            if let Some((topic, group)) = name.split_once(TOPIC_GROUP_SEPARATOR) {
+                group_topic_map
+                    .entry(group.to_owned())
+                    .or_default()
+                    .insert(topic.to_owned());
+            }
+        }
+        table.group_topic_map = group_topic_map;
+        Ok(table.encode()?)
+    }
+
     /// Writes `config/consumerOffset.json`.
     pub(crate) async fn persist(&self) -> Result<()> {
         self.file
             .write_with(|| {
-                let mut table = self.lock();
-                let mut group_topic_map: IndexMap<String, IndexSet<String>> = IndexMap::new();
-                for name in table.offset_table.keys() {
-                    if let Some((topic, group)) = name.split_once(TOPIC_GROUP_SEPARATOR) {
-                        group_topic_map
-                            .entry(group.to_owned())
-                            .or_default()
-                            .insert(topic.to_owned());
-                    }
+                {
+                    let mut table = self.lock();
+                    table.data_version.counter += 1;
+                    table.data_version.timestamp = now_millis();
                 }
-                table.group_topic_map = group_topic_map;
-                table.data_version.counter += 1;
-                table.data_version.timestamp = now_millis();
-                Ok(table.encode()?)
+                self.encode()
             })
             .await
     }

@@ -95,6 +95,8 @@ struct SubscriptionGroupFile {
 
 impl JsonBody for SubscriptionGroupFile {}
 
+impl JsonBody for SubscriptionGroupConfig {}
+
 /// The system groups Java defines at start.
 const SYSTEM_GROUPS: &[&str] = &[
     "TOOLS_CONSUMER",
@@ -195,6 +197,37 @@ impl SubscriptionGroupManager {
             self.dirty.store(true, Ordering::Release);
         }
         written
+    }
+
+    /// Creates or replaces a group's config (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP); the caller persists.
+    pub(crate) fn upsert(&self, config: SubscriptionGroupConfig) {
+        let mut table = self.lock();
+        let group = config.group_name.clone();
+        match table.subscription_group_table.insert(group.clone(), config) {
+            Some(_) => info!(%group, "subscription group updated"),
+            None => info!(%group, "subscription group created by an admin"),
+        }
+        table.data_version.counter += 1;
+        table.data_version.timestamp = now_millis();
+    }
+
+    /// Removes a group's config and its forbidden topics (DELETE_SUBSCRIPTIONGROUP); whether it existed. The
+    /// caller persists.
+    pub(crate) fn delete(&self, group: &str) -> bool {
+        let mut table = self.lock();
+        table.forbidden_table.shift_remove(group);
+        let existed = table.subscription_group_table.shift_remove(group).is_some();
+        if existed {
+            table.data_version.counter += 1;
+            table.data_version.timestamp = now_millis();
+            info!(%group, "subscription group deleted");
+        }
+        existed
+    }
+
+    /// The whole table as Java's `SubscriptionGroupManager#encode` writes it (GET_ALL_SUBSCRIPTIONGROUP_CONFIG).
+    pub(crate) fn encode(&self) -> Result<Vec<u8>> {
+        Ok(self.lock().encode()?)
     }
 
     /// Writes `config/subscriptionGroup.json`.

@@ -7,11 +7,13 @@
 mod admin;
 mod broker_config;
 mod client;
+mod group_admin;
 mod locks;
 mod offsets;
 mod pull;
 mod pull_checks;
 mod query;
+mod reset_offset;
 mod retry_dlq;
 mod send;
 mod send_back;
@@ -81,6 +83,13 @@ pub(crate) const HANDLED_CODES: &[RequestCode] = &[
     RequestCode::CHECK_CLIENT_CONFIG,
     RequestCode::LOCK_BATCH_MQ,
     RequestCode::UNLOCK_BATCH_MQ,
+    RequestCode::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP,
+    RequestCode::GET_ALL_SUBSCRIPTIONGROUP_CONFIG,
+    RequestCode::DELETE_SUBSCRIPTIONGROUP,
+    RequestCode::GET_SUBSCRIPTIONGROUP_CONFIG,
+    RequestCode::QUERY_TOPIC_CONSUME_BY_WHO,
+    RequestCode::GET_ALL_CONSUMER_OFFSET,
+    RequestCode::INVOKE_BROKER_TO_RESET_OFFSET,
 ];
 
 /// The broker's processor for every handled code.
@@ -138,6 +147,15 @@ impl RequestProcessor for BrokerProcessor {
                 RequestCode::UPDATE_BROKER_CONFIG => broker_config::update(&state, &ctx, &request),
                 RequestCode::LOCK_BATCH_MQ => locks::lock_batch(&state, &request),
                 RequestCode::UNLOCK_BATCH_MQ => locks::unlock_batch(&state, &request),
+                RequestCode::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP => {
+                    group_admin::create_or_update(&state, &request).await
+                }
+                RequestCode::GET_ALL_SUBSCRIPTIONGROUP_CONFIG => group_admin::get_all(&state),
+                RequestCode::DELETE_SUBSCRIPTIONGROUP => group_admin::delete(&state, &request).await,
+                RequestCode::GET_SUBSCRIPTIONGROUP_CONFIG => group_admin::get_one(&state, &request),
+                RequestCode::QUERY_TOPIC_CONSUME_BY_WHO => group_admin::topic_consumed_by(&state, &request),
+                RequestCode::GET_ALL_CONSUMER_OFFSET => group_admin::all_consumer_offsets(&state),
+                RequestCode::INVOKE_BROKER_TO_RESET_OFFSET => reset_offset::handle(&state, &request),
                 other => Err(reply(
                     ResponseCode::REQUEST_CODE_NOT_SUPPORTED,
                     format!(" request type {} not supported", other.0),

@@ -60,6 +60,15 @@ pub(super) fn update_consumer_offset(state: &BrokerState, request: &RemotingComm
             format!("Topic {topic} not exist!"),
         ));
     }
+    if state
+        .offsets
+        .pending_reset(group, topic, header.queue_id)
+        .is_some()
+    {
+        // Java's rule: an admin reset wins over the group's commits until its next pull sees the reset.
+        return Ok(reply(ResponseCode::SUCCESS, "Offset has been previously reset")
+            .with_header(&UpdateConsumerOffsetResponseHeader {}));
+    }
     state.offsets.commit(
         &header.consumer_group,
         &header.topic,

@@ -20,6 +20,12 @@ pub(super) async fn handle(state: &BrokerState, ctx: &RequestContext, request: &
     let header: PullMessageRequestHeader = decode(request)?;
     let flags = header.pull_sys_flag();
     let checked = check_pull(state, ctx, &header)?;
+    if let Some(reset) = state
+        .offsets
+        .take_reset(&header.consumer_group, &header.topic, header.queue_id)
+    {
+        return Ok(offset_reset_response(state, &header, reset, &checked));
+    }
     let filter = &checked.filter;
     let mut result = read(state, &header, filter)?;
     let mut code = response_code(result.status, header.queue_offset);
@@ -139,6 +145,38 @@ fn response_code(status: GetMessageStatus, request_offset: i64) -> ResponseCode 
             ResponseCode::PULL_OFFSET_MOVED
         }
     }
+}
+
+/// The answer to the group's first pull of a queue after an admin reset its offset (Java's `OFFSET_RESET`
+/// status): PULL_OFFSET_MOVED to the reset offset, which the client adopts and commits. Unlike Java, the pull's
+/// commit-offset piggyback (the offset from before the reset) is not applied, so the reset stays committed even
+/// if the client never commits again.
+fn offset_reset_response(
+    state: &BrokerState,
+    header: &PullMessageRequestHeader,
+    reset: i64,
+    checked: &Checked,
+) -> RemotingCommand {
+    state
+        .offsets
+        .commit_pull(&header.consumer_group, &header.topic, header.queue_id, reset);
+    let response_header = PullMessageResponseHeader {
+        suggest_which_broker_id: 0,
+        next_begin_offset: reset,
+        min_offset: state.store.min_offset(&header.topic, header.queue_id),
+        max_offset: state.store.max_offset(&header.topic, header.queue_id),
+        topic_sys_flag: Some(checked.topic_sys_flag),
+        group_sys_flag: Some(checked.group_sys_flag),
+        ..PullMessageResponseHeader::default()
+    };
+    tracing::info!(
+        group = %header.consumer_group,
+        topic = %header.topic,
+        queue_id = header.queue_id,
+        reset,
+        "a pull answered with the offset an admin reset"
+    );
+    reply(ResponseCode::PULL_OFFSET_MOVED, "OFFSET_RESET").with_header(&response_header)
 }
 
 /// Java's `composeResponseHeader`: the store status as remark, the offsets, and the topic's and group's sys flags.

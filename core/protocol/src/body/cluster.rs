@@ -30,6 +30,16 @@ pub struct TopicList {
 
 impl JsonBody for TopicList {}
 
+/// A set of consumer group names (Java `GroupList`, the body of QUERY_TOPIC_CONSUME_BY_WHO).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GroupList {
+    /// The group names.
+    pub group_list: Vec<String>,
+}
+
+impl JsonBody for GroupList {}
+
 /// A string-to-string table (Java `KVTable`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

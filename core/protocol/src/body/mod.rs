@@ -24,7 +24,7 @@ mod subscription;
 pub use assignment::{
     MessageQueueAssignment, MessageRequestMode, QueryAssignmentRequestBody, QueryAssignmentResponseBody,
 };
-pub use cluster::{ClusterInfo, KvTable, TopicList};
+pub use cluster::{ClusterInfo, GroupList, KvTable, TopicList};
 pub use connection::{
     Connection, ConsumerConnection, GetConsumerListByGroupResponseBody, ProducerConnection,
 };
