@@ -23,18 +23,23 @@ impl PullWaiters {
             .or_default()
             .clone()
     }
-}
 
-impl MessageArrivalListener for PullWaiters {
-    fn message_arrived(&self, arrival: &MessageArrival<'_>) {
+    /// Wakes the pulls waiting on a queue, to look at it again.
+    pub(crate) fn wake(&self, topic: &str, queue_id: i32) {
         let signal = self
             .queues
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(&(arrival.topic.to_owned(), arrival.queue_id))
+            .get(&(topic.to_owned(), queue_id))
             .cloned();
         if let Some(signal) = signal {
             signal.notify_waiters();
         }
+    }
+}
+
+impl MessageArrivalListener for PullWaiters {
+    fn message_arrived(&self, arrival: &MessageArrival<'_>) {
+        self.wake(arrival.topic, arrival.queue_id);
     }
 }

@@ -230,3 +230,36 @@ async fn the_groups_of_a_topic_and_all_offsets_are_listed() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_held_by_long_polling_is_answered_with_the_reset() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let cluster = Cluster::start(dir.path()).await;
+        cluster.invoke(create_topic("T", 1, 1)).await;
+        create_group(&cluster, "G").await;
+        cluster.invoke(send_v2("T", 0, "TagA", b"a")).await;
+        // A pull at the queue's end that may be held for a minute, far beyond this test's bound.
+        let mut held = pull("G", "T", 0, 1, PullSysFlag::SUBSCRIPTION | PullSysFlag::SUSPEND);
+        held.suspend_timeout_millis = 60_000;
+        let client = cluster.client.clone();
+        let addr = cluster.addr.clone();
+        let pending = tokio::spawn(async move {
+            client
+                .invoke(&addr, pull_request(&held), std::time::Duration::from_secs(90))
+                .await
+                .unwrap()
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!pending.is_finished(), "the pull is held");
+        let response = cluster.invoke(reset("G", 0, Some(0), None)).await;
+        assert_eq!(response.response_code(), ResponseCode::SUCCESS);
+        let answered = pending.await.unwrap();
+        assert_eq!(answered.response_code(), ResponseCode::PULL_OFFSET_MOVED);
+        assert_eq!(answered.remark.as_deref(), Some("OFFSET_RESET"));
+        let header: PullMessageResponseHeader = answered.decode_header().unwrap();
+        assert_eq!(header.next_begin_offset, 0);
+        cluster.stop().await;
+    })
+    .await;
+}

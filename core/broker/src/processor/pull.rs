@@ -50,7 +50,14 @@ pub(super) async fn handle(state: &BrokerState, ctx: &RequestContext, request: &
         } else {
             state.live.short_polling_time()
         };
-        if let Some(fresh) = hold_until_arrival(state, ctx, &header, filter, hold).await? {
+        let held = hold_until_arrival(state, ctx, &header, filter, hold).await?;
+        if let Some(reset) = state
+            .offsets
+            .take_reset(&header.consumer_group, &header.topic, header.queue_id)
+        {
+            return Ok(offset_reset_response(state, &header, reset, &checked));
+        }
+        if let Some(fresh) = held {
             code = response_code(fresh.status, header.queue_offset);
             state.offsets.commit_pull(
                 &header.consumer_group,
@@ -94,8 +101,9 @@ fn read(
 /// The longest a pull is held, whatever `suspendTimeoutMillis` asks for.
 const MAX_HOLD: Duration = Duration::from_secs(60);
 
-/// Holds a pull that found nothing until a message arrives on its queue (then reads again), `hold` passes or
-/// the broker stops. Returns the fresh read that found something, or `None` to answer PULL_NOT_FOUND.
+/// Holds a pull that found nothing until a message arrives on its queue (then reads again), an admin resets the
+/// group's offset in it, `hold` passes or the broker stops. Returns the fresh read, or `None` when a reset is
+/// waiting to be answered.
 async fn hold_until_arrival(
     state: &BrokerState,
     ctx: &RequestContext,
@@ -111,6 +119,13 @@ async fn hold_until_arrival(
         let notified = signal.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
+        if state
+            .offsets
+            .pending_reset(&header.consumer_group, &header.topic, header.queue_id)
+            .is_some()
+        {
+            return Ok(None);
+        }
         // Re-read after registering interest, so an arrival between the first read and now is not missed.
         let fresh = read(state, header, filter)?;
         if response_code(fresh.status, header.queue_offset) != ResponseCode::PULL_NOT_FOUND {

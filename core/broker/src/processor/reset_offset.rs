@@ -2,7 +2,8 @@
 //! send it: Java 5.3.3's server-side reset (`useServerSideResetOffset`, on by default; `resetOffsetInner`). The
 //! broker finds each queue's offset at the timestamp (a negative timestamp means the queue's end), or takes the
 //! given offset for one queue, commits it, and answers the group's next pull of each queue with PULL_OFFSET_MOVED
-//! to it (see the pull processor), so online consumers move without being called back.
+//! to it (see the pull processor; a pull held by long polling is woken for it), so online consumers move without
+//! being called back.
 
 use fulmen_protocol::body::{JsonBody, MessageQueue, ResetOffsetBody};
 use fulmen_protocol::header::ResetOffsetRequestHeader;
@@ -58,6 +59,8 @@ pub(super) fn handle(state: &BrokerState, request: &RemotingCommand) -> Reply {
     let mut body = ResetOffsetBody::default();
     for (queue, offset) in offsets {
         state.offsets.assign_reset(group, topic, queue, offset);
+        // A pull of the group held on the queue answers the reset now rather than when its hold ends.
+        state.waiters.wake(topic, queue);
         body.offset_table
             .insert(MessageQueue::new(topic, &state.config.broker_name, queue), offset);
     }

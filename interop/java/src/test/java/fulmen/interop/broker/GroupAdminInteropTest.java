@@ -1,0 +1,132 @@
+package fulmen.interop.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fulmen.interop.testing.Await;
+import fulmen.interop.testing.FulmenCluster;
+import fulmen.interop.testing.FulmenClusterExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.protocol.body.GroupList;
+import org.apache.rocketmq.remoting.protocol.body.SubscriptionGroupWrapper;
+import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Consumer-group administration with the mqadmin classes ({@code DefaultMQAdminExt}): subscription groups created,
+ * read, listed and deleted (mqadmin's updateSubGroup / getSubscriptionGroup / deleteSubGroup), the groups consuming a
+ * topic, and {@code resetOffsetByTimestamp} (mqadmin resetOffsetByTime) moving a live push consumer back so it
+ * consumes everything again.
+ */
+@ExtendWith(FulmenClusterExtension.class)
+@DisplayName("Fulmen broker: consumer groups administered by the official RocketMQ 5.3.3 mqadmin classes")
+class GroupAdminInteropTest {
+
+    private static final String TOPIC = "FulmenGroupAdminTopic";
+    private static final int QUEUES = 2;
+    private static final int MESSAGES = 20;
+    private static final Duration LIMIT = Duration.ofSeconds(40);
+
+    private FulmenCluster cluster;
+    private JavaPeers peers;
+    private DefaultMQAdminExt admin;
+
+    @BeforeEach
+    void startAdmin(FulmenCluster cluster) throws Exception {
+        this.cluster = cluster;
+        peers = new JavaPeers(cluster.namesrvAddress());
+        admin = peers.admin();
+    }
+
+    @AfterEach
+    void stopPeers() throws Exception {
+        peers.close();
+    }
+
+    @Test
+    void subscriptionGroupsAreCreatedReadListedAndDeleted() throws Exception {
+        String group = "FulmenAdminGroup";
+        SubscriptionGroupConfig config = new SubscriptionGroupConfig();
+        config.setGroupName(group);
+        config.setRetryMaxTimes(5);
+        config.setRetryQueueNums(2);
+        config.setConsumeBroadcastEnable(false);
+        admin.createAndUpdateSubscriptionGroupConfig(cluster.brokerAddress(), config);
+
+        SubscriptionGroupConfig read = admin.examineSubscriptionGroupConfig(cluster.brokerAddress(), group);
+        assertEquals(5, read.getRetryMaxTimes());
+        assertEquals(2, read.getRetryQueueNums());
+        assertEquals(false, read.isConsumeBroadcastEnable());
+        SubscriptionGroupWrapper all = admin.getAllSubscriptionGroup(cluster.brokerAddress(), 6_000);
+        assertEquals(5, all.getSubscriptionGroupTable().get(group).getRetryMaxTimes());
+        assertTrue(all.getSubscriptionGroupTable().containsKey("TOOLS_CONSUMER"), "the system groups are listed");
+
+        admin.deleteSubscriptionGroup(cluster.brokerAddress(), group, true);
+        SubscriptionGroupWrapper after = admin.getAllSubscriptionGroup(cluster.brokerAddress(), 6_000);
+        assertTrue(!after.getSubscriptionGroupTable().containsKey(group), "deleted");
+        assertNull(admin.examineSubscriptionGroupConfig(cluster.brokerAddress(), group), "deleted");
+    }
+
+    @Test
+    void resetOffsetByTimestampMakesALiveConsumerConsumeAgain() throws Exception {
+        String group = "FulmenResetGroup";
+        admin.createAndUpdateTopicConfig(cluster.brokerAddress(), new TopicConfig(TOPIC, QUEUES, QUEUES));
+        Await.until("route of " + TOPIC, LIMIT, () -> !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
+        DefaultMQProducer producer = peers.producer("FulmenResetProducer");
+        Set<String> sent = new HashSet<>();
+        for (int i = 0; i < MESSAGES; i++) {
+            String body = "reset-" + i;
+            Message message = new Message(TOPIC, body.getBytes(StandardCharsets.UTF_8));
+            assertEquals(SendStatus.SEND_OK, producer.send(message).getSendStatus());
+            sent.add(body);
+        }
+
+        List<String> received = new CopyOnWriteArrayList<>();
+        DefaultMQPushConsumer consumer = peers.pushConsumer(group);
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.subscribe(TOPIC, "*");
+        consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+            for (MessageExt message : messages) {
+                received.add(new String(message.getBody(), StandardCharsets.UTF_8));
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        consumer.start();
+        Await.until("every message consumed once", LIMIT, () -> new HashSet<>(received).equals(sent));
+        Await.until("the group's offsets committed", LIMIT,
+            () -> admin.examineConsumeStats(group).computeTotalDiff() == 0);
+        GroupList consumers = admin.queryTopicConsumeByWho(TOPIC);
+        assertTrue(consumers.getGroupList().contains(group), "the topic's consumers: " + consumers.getGroupList());
+
+        int before = received.size();
+        Map<MessageQueue, Long> reset = admin.resetOffsetByTimestamp(TOPIC, group, 0L, true);
+        assertEquals(QUEUES, reset.size(), "every queue reset: " + reset);
+        for (Long offset : reset.values()) {
+            assertEquals(0L, offset, "timestamp 0 is each queue's first message");
+        }
+        Await.until("every message consumed a second time", LIMIT,
+            () -> new HashSet<>(received.subList(before, received.size())).equals(sent));
+    }
+}
