@@ -263,3 +263,25 @@ async fn a_pull_held_by_long_polling_is_answered_with_the_reset() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_for_a_consumer_that_is_not_online_are_refused_like_java() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let cluster = Cluster::start(dir.path()).await;
+        let request = RemotingCommand::request(RequestCode::GET_CONSUMER_RUNNING_INFO).with_header(
+            &fulmen_protocol::header::GetConsumerRunningInfoRequestHeader {
+                consumer_group: "G".into(),
+                client_id: "127.0.0.1@gone".into(),
+                jstack_enable: Some(false),
+            },
+        );
+        assert_answer(
+            &cluster.invoke(request).await,
+            ResponseCode::SYSTEM_ERROR,
+            "The Consumer <G> <127.0.0.1@gone> not online",
+        );
+        cluster.stop().await;
+    })
+    .await;
+}

@@ -7,6 +7,9 @@ pub struct Version;
 impl Version {
     /// 3.0.11: the name server decodes REGISTER_BROKER bodies as `RegisterBrokerBody`.
     pub const V3_0_11: i32 = 37;
+    /// 3.1.8-SNAPSHOT: the first client version a broker forwards admin calls to (GET_CONSUMER_RUNNING_INFO,
+    /// CONSUME_MESSAGE_DIRECTLY).
+    pub const V3_1_8_SNAPSHOT: i32 = 62;
     /// 3.4.9: brokers honour `maxReconsumeTimes` in send headers.
     pub const V3_4_9: i32 = 121;
     /// 4.0.0.

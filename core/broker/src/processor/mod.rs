@@ -7,6 +7,7 @@
 mod admin;
 mod broker_config;
 mod client;
+mod consumer_calls;
 mod group_admin;
 mod locks;
 mod offsets;
@@ -90,6 +91,8 @@ pub(crate) const HANDLED_CODES: &[RequestCode] = &[
     RequestCode::QUERY_TOPIC_CONSUME_BY_WHO,
     RequestCode::GET_ALL_CONSUMER_OFFSET,
     RequestCode::INVOKE_BROKER_TO_RESET_OFFSET,
+    RequestCode::GET_CONSUMER_RUNNING_INFO,
+    RequestCode::CONSUME_MESSAGE_DIRECTLY,
 ];
 
 /// The broker's processor for every handled code.
@@ -156,6 +159,12 @@ impl RequestProcessor for BrokerProcessor {
                 RequestCode::QUERY_TOPIC_CONSUME_BY_WHO => group_admin::topic_consumed_by(&state, &request),
                 RequestCode::GET_ALL_CONSUMER_OFFSET => group_admin::all_consumer_offsets(&state),
                 RequestCode::INVOKE_BROKER_TO_RESET_OFFSET => reset_offset::handle(&state, &request),
+                RequestCode::GET_CONSUMER_RUNNING_INFO => {
+                    consumer_calls::running_info(&state, &request).await
+                }
+                RequestCode::CONSUME_MESSAGE_DIRECTLY => {
+                    consumer_calls::consume_directly(&state, &request).await
+                }
                 other => Err(reply(
                     ResponseCode::REQUEST_CODE_NOT_SUPPORTED,
                     format!(" request type {} not supported", other.0),

@@ -18,12 +18,16 @@ import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.protocol.body.CMResult;
+import org.apache.rocketmq.remoting.protocol.body.ConsumeMessageDirectlyResult;
+import org.apache.rocketmq.remoting.protocol.body.ConsumerRunningInfo;
 import org.apache.rocketmq.remoting.protocol.body.GroupList;
 import org.apache.rocketmq.remoting.protocol.body.SubscriptionGroupWrapper;
 import org.apache.rocketmq.remoting.protocol.subscription.SubscriptionGroupConfig;
@@ -37,8 +41,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Consumer-group administration with the mqadmin classes ({@code DefaultMQAdminExt}): subscription groups created,
  * read, listed and deleted (mqadmin's updateSubGroup / getSubscriptionGroup / deleteSubGroup), the groups consuming a
- * topic, and {@code resetOffsetByTimestamp} (mqadmin resetOffsetByTime) moving a live push consumer back so it
- * consumes everything again.
+ * topic, {@code resetOffsetByTimestamp} (mqadmin resetOffsetByTime) moving a live push consumer back so it
+ * consumes everything again, and the calls the broker forwards to a consumer (mqadmin consumerStatus and
+ * consumeMessage).
  */
 @ExtendWith(FulmenClusterExtension.class)
 @DisplayName("Fulmen broker: consumer groups administered by the official RocketMQ 5.3.3 mqadmin classes")
@@ -128,5 +133,39 @@ class GroupAdminInteropTest {
         }
         Await.until("every message consumed a second time", LIMIT,
             () -> new HashSet<>(received.subList(before, received.size())).equals(sent));
+    }
+
+    @Test
+    void aConsumerIsAskedForItsStatusAndToConsumeAStoredMessage() throws Exception {
+        String group = "FulmenDirectGroup";
+        admin.createAndUpdateTopicConfig(cluster.brokerAddress(), new TopicConfig(TOPIC, QUEUES, QUEUES));
+        Await.until("route of " + TOPIC, LIMIT, () -> !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
+        DefaultMQProducer producer = peers.producer("FulmenDirectProducer");
+        SendResult sent = producer.send(new Message(TOPIC, "direct".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(SendStatus.SEND_OK, sent.getSendStatus());
+
+        List<String> received = new CopyOnWriteArrayList<>();
+        DefaultMQPushConsumer consumer = peers.pushConsumer(group);
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.subscribe(TOPIC, "*");
+        consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+            for (MessageExt message : messages) {
+                received.add(new String(message.getBody(), StandardCharsets.UTF_8));
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        consumer.start();
+        Await.until("the message consumed", LIMIT, () -> received.size() == 1);
+        String clientId = admin.examineConsumerConnectionInfo(group).getConnectionSet().iterator().next().getClientId();
+
+        // mqadmin consumerStatus: the broker forwards GET_CONSUMER_RUNNING_INFO to the client and relays its answer.
+        ConsumerRunningInfo info = admin.getConsumerRunningInfo(group, clientId, false);
+        assertTrue(info.getSubscriptionSet().stream().anyMatch(s -> s.getTopic().equals(TOPIC)),
+            "the client's subscriptions: " + info.getSubscriptionSet());
+
+        // mqadmin consumeMessage (the dashboard's resend): the broker attaches the stored message.
+        ConsumeMessageDirectlyResult result = admin.consumeMessageDirectly(group, clientId, TOPIC, sent.getMsgId());
+        assertEquals(CMResult.CR_SUCCESS, result.getConsumeResult());
+        assertEquals(List.of("direct", "direct"), received, "the listener consumed it a second time");
     }
 }
