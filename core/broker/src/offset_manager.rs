@@ -147,6 +147,14 @@ impl ConsumerOffsetManager {
             .and_then(|queues| queues.remove(&queue_id))
     }
 
+    /// Copies the offsets of `source` in `topic` to `destination`, replacing its own (Java's `cloneOffset`).
+    pub(crate) fn clone_offsets(&self, source: &str, destination: &str, topic: &str) {
+        let mut table = self.lock();
+        if let Some(offsets) = table.offset_table.get(&key(topic, source)).cloned() {
+            table.offset_table.insert(key(topic, destination), offsets);
+        }
+    }
+
     /// Forgets every offset of `group` (a group deleted with `cleanOffset`).
     pub(crate) fn remove_group(&self, group: &str) {
         let owned_by_group = |name: &String| {

@@ -6,10 +6,12 @@
 mod common;
 
 use common::*;
-use fulmen_protocol::body::{GroupList, JsonBody, ResetOffsetBody};
+use fulmen_protocol::body::{GroupList, JsonBody, QuerySubscriptionResponseBody, ResetOffsetBody, TopicList};
 use fulmen_protocol::header::{
-    DeleteSubscriptionGroupRequestHeader, GetSubscriptionGroupConfigRequestHeader, PullMessageResponseHeader,
-    PullSysFlag, QueryTopicConsumeByWhoRequestHeader, ResetOffsetRequestHeader,
+    CloneGroupOffsetRequestHeader, DeleteSubscriptionGroupRequestHeader,
+    GetSubscriptionGroupConfigRequestHeader, PullMessageResponseHeader, PullSysFlag,
+    QuerySubscriptionByConsumerRequestHeader, QueryTopicConsumeByWhoRequestHeader,
+    QueryTopicsByConsumerRequestHeader, ResetOffsetRequestHeader,
 };
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 
@@ -202,7 +204,7 @@ async fn a_reset_commits_the_offset_and_moves_the_next_pull() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_groups_of_a_topic_and_all_offsets_are_listed() {
+async fn group_topic_and_offset_listings_and_offset_clones() {
     bounded(async {
         let dir = tempfile::tempdir().unwrap();
         let cluster = Cluster::start(dir.path()).await;
@@ -226,6 +228,50 @@ async fn the_groups_of_a_topic_and_all_offsets_are_listed() {
         // fastjson's form, bare integer queue ids, as consumerOffset.json holds it.
         let all = String::from_utf8(all.body.to_vec()).unwrap();
         assert!(all.contains(r#""T@G1":{0:0}"#), "{all}");
+
+        let topics = cluster
+            .invoke(
+                RemotingCommand::request(RequestCode::QUERY_TOPICS_BY_CONSUMER)
+                    .with_header(&QueryTopicsByConsumerRequestHeader { group: "G1".into() }),
+            )
+            .await;
+        let topics = TopicList::decode(&topics.body).unwrap();
+        assert_eq!(topics.topic_list, ["T"]);
+        assert_eq!(topics.broker_addr.as_deref(), Some(cluster.addr.as_str()));
+
+        // G1's offsets are copied to G2, queue by queue.
+        cluster.invoke(update("G1", "T", 0, 7)).await;
+        let clone = RemotingCommand::request(RequestCode::CLONE_GROUP_OFFSET).with_header(
+            &CloneGroupOffsetRequestHeader {
+                src_group: "G1".into(),
+                dest_group: "G2".into(),
+                topic: None,
+                offline: Some(true),
+            },
+        );
+        assert_eq!(cluster.invoke(clone).await.response_code(), ResponseCode::SUCCESS);
+        let copied = cluster.invoke(query("G2", "T", 0, None)).await;
+        let copied: fulmen_protocol::header::QueryConsumerOffsetResponseHeader =
+            copied.decode_header().unwrap();
+        assert_eq!(copied.offset, 7);
+
+        // No online member of G1: its subscription to T is absent.
+        let subscription = cluster
+            .invoke(
+                RemotingCommand::request(RequestCode::QUERY_SUBSCRIPTION_BY_CONSUMER).with_header(
+                    &QuerySubscriptionByConsumerRequestHeader {
+                        group: "G1".into(),
+                        topic: Some("T".into()),
+                    },
+                ),
+            )
+            .await;
+        let subscription = QuerySubscriptionResponseBody::decode(&subscription.body).unwrap();
+        assert_eq!(
+            (subscription.group.as_str(), subscription.topic.as_str()),
+            ("G1", "T")
+        );
+        assert!(subscription.subscription_data.is_none());
         cluster.stop().await;
     })
     .await;

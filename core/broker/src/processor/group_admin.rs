@@ -1,11 +1,13 @@
 //! The admin requests about consumer groups that `mqadmin` and `DefaultMQAdminExt` send (Java 5.3.3's
 //! `AdminBrokerProcessor`): create, update, read and delete subscription group configs, list the groups that
-//! consume a topic, and dump every committed offset.
+//! consume a topic and the topics a group consumes, a group's subscription, copy a group's offsets to another,
+//! and dump every committed offset.
 
-use fulmen_protocol::body::{GroupList, JsonBody};
+use fulmen_protocol::body::{GroupList, JsonBody, QuerySubscriptionResponseBody, TopicList};
 use fulmen_protocol::header::{
-    DeleteSubscriptionGroupRequestHeader, GetSubscriptionGroupConfigRequestHeader,
-    QueryTopicConsumeByWhoRequestHeader,
+    CloneGroupOffsetRequestHeader, DeleteSubscriptionGroupRequestHeader,
+    GetSubscriptionGroupConfigRequestHeader, QuerySubscriptionByConsumerRequestHeader,
+    QueryTopicConsumeByWhoRequestHeader, QueryTopicsByConsumerRequestHeader,
 };
 use fulmen_protocol::{RemotingCommand, ResponseCode};
 use indexmap::IndexSet;
@@ -84,6 +86,63 @@ pub(super) fn topic_consumed_by(state: &BrokerState, request: &RemotingCommand) 
         group_list: groups.into_iter().collect(),
     };
     Ok(success().with_body(encoded(body.encode())?))
+}
+
+/// QUERY_TOPICS_BY_CONSUMER (343): the topics the group has offsets in, and this broker's address.
+pub(super) fn topics_of_group(state: &BrokerState, request: &RemotingCommand) -> Reply {
+    let header: QueryTopicsByConsumerRequestHeader = decode(request)?;
+    let body = TopicList {
+        topic_list: state.offsets.topics_of(&header.group),
+        broker_addr: Some(state.advertised_addr.to_string()),
+    };
+    Ok(success().with_body(encoded(body.encode())?))
+}
+
+/// QUERY_SUBSCRIPTION_BY_CONSUMER (345): the subscription an online member of the group registered for the
+/// topic, if any.
+pub(super) fn subscription_of_group(state: &BrokerState, request: &RemotingCommand) -> Reply {
+    let header: QuerySubscriptionByConsumerRequestHeader = decode(request)?;
+    let topic = header.topic.unwrap_or_default();
+    let subscription_data = state
+        .consumers
+        .group(&header.group)
+        .and_then(|info| info.subscriptions.get(&topic).cloned());
+    let body = QuerySubscriptionResponseBody {
+        subscription_data,
+        group: header.group,
+        topic,
+    };
+    Ok(success().with_body(encoded(body.encode())?))
+}
+
+/// CLONE_GROUP_OFFSET (314): copies the source group's offsets in the topic (every topic it has offsets in when
+/// none is named) to the destination group. Unless `offline`, a topic an online source group does not subscribe
+/// to is skipped. Unlike Java 5.3.3, which then copies the offsets of the topic named in the request (none, when it
+/// is blank), each listed topic's offsets are copied.
+pub(super) fn clone_offsets(state: &BrokerState, request: &RemotingCommand) -> Reply {
+    let header: CloneGroupOffsetRequestHeader = decode(request)?;
+    let topics = match header.topic.as_deref().map(str::trim) {
+        Some(topic) if !topic.is_empty() => vec![topic.to_owned()],
+        _ => state.offsets.topics_of(&header.src_group),
+    };
+    let source = state.consumers.group(&header.src_group);
+    for topic in topics {
+        if state.topics.select(&topic).is_none() {
+            tracing::warn!(%topic, "clone group offset: the topic does not exist");
+            continue;
+        }
+        let unsubscribed = source
+            .as_ref()
+            .is_some_and(|info| !info.subscriptions.is_empty() && !info.subscriptions.contains_key(&topic));
+        if header.offline != Some(true) && unsubscribed {
+            tracing::warn!(%topic, group = %header.src_group, "clone group offset: not a topic of the group");
+            continue;
+        }
+        state
+            .offsets
+            .clone_offsets(&header.src_group, &header.dest_group, &topic);
+    }
+    Ok(success())
 }
 
 /// GET_ALL_CONSUMER_OFFSET (43): every committed offset, as consumerOffset.json holds them.

@@ -90,6 +90,9 @@ pub(crate) const HANDLED_CODES: &[RequestCode] = &[
     RequestCode::GET_SUBSCRIPTIONGROUP_CONFIG,
     RequestCode::QUERY_TOPIC_CONSUME_BY_WHO,
     RequestCode::GET_ALL_CONSUMER_OFFSET,
+    RequestCode::QUERY_TOPICS_BY_CONSUMER,
+    RequestCode::QUERY_SUBSCRIPTION_BY_CONSUMER,
+    RequestCode::CLONE_GROUP_OFFSET,
     RequestCode::INVOKE_BROKER_TO_RESET_OFFSET,
     RequestCode::GET_CONSUMER_RUNNING_INFO,
     RequestCode::CONSUME_MESSAGE_DIRECTLY,
@@ -158,6 +161,11 @@ impl RequestProcessor for BrokerProcessor {
                 RequestCode::GET_SUBSCRIPTIONGROUP_CONFIG => group_admin::get_one(&state, &request),
                 RequestCode::QUERY_TOPIC_CONSUME_BY_WHO => group_admin::topic_consumed_by(&state, &request),
                 RequestCode::GET_ALL_CONSUMER_OFFSET => group_admin::all_consumer_offsets(&state),
+                RequestCode::QUERY_TOPICS_BY_CONSUMER => group_admin::topics_of_group(&state, &request),
+                RequestCode::QUERY_SUBSCRIPTION_BY_CONSUMER => {
+                    group_admin::subscription_of_group(&state, &request)
+                }
+                RequestCode::CLONE_GROUP_OFFSET => group_admin::clone_offsets(&state, &request),
                 RequestCode::INVOKE_BROKER_TO_RESET_OFFSET => reset_offset::handle(&state, &request),
                 RequestCode::GET_CONSUMER_RUNNING_INFO => {
                     consumer_calls::running_info(&state, &request).await

@@ -127,6 +127,20 @@ pub struct SubscriptionData {
     pub expression_type: ExpressionType,
 }
 
+/// The body of QUERY_SUBSCRIPTION_BY_CONSUMER: the group's subscription to the topic, if a member registered one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct QuerySubscriptionResponseBody {
+    /// The subscription, absent when no online member subscribes to the topic.
+    pub subscription_data: Option<SubscriptionData>,
+    /// The group asked about.
+    pub group: String,
+    /// The topic asked about.
+    pub topic: String,
+}
+
+impl JsonBody for QuerySubscriptionResponseBody {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

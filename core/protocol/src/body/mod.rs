@@ -30,7 +30,7 @@ pub use connection::{
 };
 pub use heartbeat::{
     ConsumeFromWhere, ConsumeType, ConsumerData, ExpressionType, HeartbeatData, MessageModel, ProducerData,
-    SubscriptionData,
+    QuerySubscriptionResponseBody, SubscriptionData,
 };
 pub use json_body::JsonBody;
 pub use lock::{LockBatchRequestBody, LockBatchResponseBody, UnlockBatchRequestBody};

@@ -85,10 +85,13 @@
 //! | 300 `QUERY_TOPIC_CONSUME_BY_WHO` | [`QueryTopicConsumeByWhoRequestHeader`] | – |
 //! | 307 `GET_CONSUMER_RUNNING_INFO` | [`GetConsumerRunningInfoRequestHeader`] | – |
 //! | 309 `CONSUME_MESSAGE_DIRECTLY` | [`ConsumeMessageDirectlyResultRequestHeader`] | – |
+//! | 314 `CLONE_GROUP_OFFSET` | [`CloneGroupOffsetRequestHeader`] | – |
 //! | 322 `QUERY_DATA_VERSION` | [`QueryDataVersionRequestHeader`] | [`QueryDataVersionResponseHeader`] |
 //! | 326 `PUSH_REPLY_MESSAGE_TO_CLIENT` | [`ReplyMessageRequestHeader`] | – |
 //! | 327 `ADD_WRITE_PERM_OF_BROKER` | [`AddWritePermOfBrokerRequestHeader`] | [`AddWritePermOfBrokerResponseHeader`] |
 //! | 351 `GET_TOPIC_CONFIG` | [`GetTopicConfigRequestHeader`] | – |
+//! | 343 `QUERY_TOPICS_BY_CONSUMER` | [`QueryTopicsByConsumerRequestHeader`] | – |
+//! | 345 `QUERY_SUBSCRIPTION_BY_CONSUMER` | [`QuerySubscriptionByConsumerRequestHeader`] | – |
 //! | 352 `GET_SUBSCRIPTIONGROUP_CONFIG` | [`GetSubscriptionGroupConfigRequestHeader`] | – |
 //! | 370 `RECALL_MESSAGE` | [`RecallMessageRequestHeader`] | [`RecallMessageResponseHeader`] |
 //! | 904 `BROKER_HEARTBEAT` | [`BrokerHeartbeatRequestHeader`] | – |
@@ -148,7 +151,11 @@ pub use consumer_offset::{
     QueryConsumerOffsetRequestHeader, QueryConsumerOffsetResponseHeader, UpdateConsumerOffsetRequestHeader,
     UpdateConsumerOffsetResponseHeader,
 };
-pub use group_admin::{DeleteSubscriptionGroupRequestHeader, GetSubscriptionGroupConfigRequestHeader};
+pub use group_admin::{
+    CloneGroupOffsetRequestHeader, DeleteSubscriptionGroupRequestHeader,
+    GetSubscriptionGroupConfigRequestHeader, QuerySubscriptionByConsumerRequestHeader,
+    QueryTopicsByConsumerRequestHeader,
+};
 pub use kv_config::{
     DeleteKVConfigRequestHeader, GetKVConfigRequestHeader, GetKVConfigResponseHeader,
     GetKVListByNamespaceRequestHeader, PutKVConfigRequestHeader,
