@@ -1,6 +1,7 @@
 //! Consumer-group admin over the wire: subscription group create / read / list / delete (persisted), the groups
-//! consuming a topic, every committed offset, and INVOKE_BROKER_TO_RESET_OFFSET with the pull that then moves the
-//! group and the commits the reset overrides.
+//! consuming a topic and the topics of a group, a group's subscription, offset clones, every committed offset,
+//! INVOKE_BROKER_TO_RESET_OFFSET with the pull that then moves the group and the commits the reset overrides, and
+//! the calls forwarded to a consumer.
 #![allow(clippy::unwrap_used)]
 
 mod common;
