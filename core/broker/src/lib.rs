@@ -42,8 +42,8 @@ mod subscription_groups;
 mod time;
 mod topic_attributes;
 mod topic_manager;
-mod transaction;
 pub mod topic_validator;
+mod transaction;
 
 pub use broker::Broker;
 pub use config::BrokerConfig;

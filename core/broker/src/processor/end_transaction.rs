@@ -23,7 +23,9 @@ pub(super) async fn handle(state: &BrokerState, request: &RemotingCommand) -> Op
         Err(response) => return Some(response),
     };
     let verdict = header.commit_or_rollback;
-    if verdict != MessageSysFlag::TRANSACTION_COMMIT_TYPE && verdict != MessageSysFlag::TRANSACTION_ROLLBACK_TYPE {
+    if verdict != MessageSysFlag::TRANSACTION_COMMIT_TYPE
+        && verdict != MessageSysFlag::TRANSACTION_ROLLBACK_TYPE
+    {
         tracing::debug!(
             verdict,
             msg_id = %header.msg_id,
@@ -63,7 +65,11 @@ async fn end(state: &BrokerState, header: &EndTransactionRequestHeader) -> Reply
 
 /// Java's `rejectCommitOrRollback`: a verdict not answering a check, for a half message with a custom immunity
 /// time, comes too late once that time (at least `transactionTimeOut`) has passed.
-fn rejects_late_verdict(state: &BrokerState, header: &EndTransactionRequestHeader, half: &MessageExt) -> bool {
+fn rejects_late_verdict(
+    state: &BrokerState,
+    header: &EndTransactionRequestHeader,
+    half: &MessageExt,
+) -> bool {
     if header.from_transaction_check == Some(true) {
         return false;
     }
@@ -104,9 +110,10 @@ fn final_put_response(state: &BrokerState, status: PutMessageStatus) -> Result<(
         | PutMessageStatus::FlushDiskTimeout
         | PutMessageStatus::FlushSlaveTimeout
         | PutMessageStatus::SlaveNotAvailable => return Ok(()),
-        PutMessageStatus::CreateMappedFileFailed => {
-            (ResponseCode::SYSTEM_ERROR, "Create mapped file failed.".to_owned())
-        }
+        PutMessageStatus::CreateMappedFileFailed => (
+            ResponseCode::SYSTEM_ERROR,
+            "Create mapped file failed.".to_owned(),
+        ),
         PutMessageStatus::MessageIllegal | PutMessageStatus::PropertiesSizeExceeded => (
             ResponseCode::MESSAGE_ILLEGAL,
             format!(
@@ -115,9 +122,10 @@ fn final_put_response(state: &BrokerState, status: PutMessageStatus) -> Result<(
                 state.config.store.max_message_size
             ),
         ),
-        PutMessageStatus::ServiceNotAvailable => {
-            (ResponseCode::SERVICE_NOT_AVAILABLE, "Service not available now.".to_owned())
-        }
+        PutMessageStatus::ServiceNotAvailable => (
+            ResponseCode::SERVICE_NOT_AVAILABLE,
+            "Service not available now.".to_owned(),
+        ),
         PutMessageStatus::OsPageCacheBusy => (
             ResponseCode::SYSTEM_ERROR,
             "OS page cache busy, please try another machine".to_owned(),

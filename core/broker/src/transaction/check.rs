@@ -189,7 +189,10 @@ async fn put_back(state: &BrokerState, half: &MessageExt) -> Option<MessageExt> 
     let result = state.put_message(renewed(half)).await;
     let append = result.append.as_ref().filter(|_| result.is_ok());
     let Some(append) = append else {
-        tracing::error!(status = result.status.as_str(), "could not put a half message back for its check");
+        tracing::error!(
+            status = result.status.as_str(),
+            "could not put a half message back for its check"
+        );
         return None;
     };
     let mut copy = half.clone();

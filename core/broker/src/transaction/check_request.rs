@@ -70,7 +70,10 @@ pub(crate) fn check_request(state: &BrokerState, half: &MessageExt) -> Option<Re
 pub(crate) fn send_check(state: &BrokerState, picker: &ProducerPicker, half: &MessageExt) {
     let group = half.properties.get(keys::PRODUCER_GROUP).unwrap_or_default();
     let Some(connection) = picker.pick(state, group) else {
-        tracing::warn!(group, "transaction check skipped: no producer of the group is connected");
+        tracing::warn!(
+            group,
+            "transaction check skipped: no producer of the group is connected"
+        );
         return;
     };
     let Some(request) = check_request(state, half) else {

@@ -105,10 +105,7 @@ pub(crate) fn renewed(half: &MessageExt) -> MessageToStore {
 /// it remembers the queue offset of the first copy in `TRAN_PREPARED_QUEUE_OFFSET`.
 pub(crate) fn renewed_in_immunity(half: &MessageExt) -> MessageToStore {
     let mut copy = renewed(half);
-    if !copy
-        .properties
-        .contains(keys::TRANSACTION_PREPARED_QUEUE_OFFSET)
-    {
+    if !copy.properties.contains(keys::TRANSACTION_PREPARED_QUEUE_OFFSET) {
         copy.properties.insert(
             keys::TRANSACTION_PREPARED_QUEUE_OFFSET,
             half.queue_offset.to_string(),
@@ -237,7 +234,10 @@ mod tests {
             Some("9")
         );
         let dropped = discarded(&half);
-        assert_eq!((dropped.topic.as_str(), dropped.queue_id), (TRANS_CHECK_MAX_TIME_TOPIC, 0));
+        assert_eq!(
+            (dropped.topic.as_str(), dropped.queue_id),
+            (TRANS_CHECK_MAX_TIME_TOPIC, 0)
+        );
         assert_eq!(dropped.properties.get(keys::REAL_TOPIC), Some("Orders"));
         assert!(committed(&stored(MessageToStore::default(), 0, 0), 0).is_none());
     }

@@ -6,9 +6,9 @@ mod check;
 mod check_request;
 mod check_service;
 mod config;
-mod op_progress;
 pub(crate) mod half_message;
 pub(crate) mod op_log;
+mod op_progress;
 mod queue_reader;
 
 pub(crate) use check_service::run_check_service;

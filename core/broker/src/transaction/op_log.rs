@@ -54,7 +54,10 @@ pub(crate) async fn record_finished(state: &BrokerState, queue_id: i32, half_que
 /// nothing.
 pub(crate) fn finished_offsets(record: &MessageExt) -> Vec<i64> {
     if record.tags() != Some(REMOVE_TAG) {
-        tracing::error!(offset = record.queue_offset, "a transaction op record without the tag d");
+        tracing::error!(
+            offset = record.queue_offset,
+            "a transaction op record without the tag d"
+        );
         return Vec::new();
     }
     String::from_utf8_lossy(&record.body)

@@ -116,7 +116,12 @@ mod tests {
 
     #[test]
     fn op_offset_advances_over_records_whose_half_messages_were_all_passed() {
-        let records = [record(0, "1,"), record(1, "2,3,"), record(2, "9,"), record(3, "0,")];
+        let records = [
+            record(0, "1,"),
+            record(1, "2,3,"),
+            record(2, "9,"),
+            record(3, "0,"),
+        ];
         let mut progress = OpProgress::new(&records, 1);
         // Record 3 names only offset 0, below the half offset: done at once.
         assert!(progress.take(1));

@@ -17,7 +17,13 @@ pub(crate) struct QueueRead {
 
 /// Reads up to `max_count` messages of `topic`/`queue_id` from `offset`. A read error or an undecodable unit
 /// ends the read early (logged); the offsets it reports stay usable.
-pub(crate) fn read(state: &BrokerState, topic: &str, queue_id: i32, offset: i64, max_count: usize) -> QueueRead {
+pub(crate) fn read(
+    state: &BrokerState,
+    topic: &str,
+    queue_id: i32,
+    offset: i64,
+    max_count: usize,
+) -> QueueRead {
     let mut read = QueueRead {
         messages: Vec::new(),
         next_offset: offset,
@@ -28,16 +34,17 @@ pub(crate) fn read(state: &BrokerState, topic: &str, queue_id: i32, offset: i64,
             break;
         }
         let wanted = max_count - read.messages.len();
-        let result = match state
-            .store
-            .get_messages(topic, queue_id, read.next_offset, wanted, usize::MAX, None)
-        {
-            Ok(result) => result,
-            Err(error) => {
-                tracing::error!(%error, topic, queue_id, "reading a transaction queue failed");
-                break;
-            }
-        };
+        let result =
+            match state
+                .store
+                .get_messages(topic, queue_id, read.next_offset, wanted, usize::MAX, None)
+            {
+                Ok(result) => result,
+                Err(error) => {
+                    tracing::error!(%error, topic, queue_id, "reading a transaction queue failed");
+                    break;
+                }
+            };
         let moved = result.next_begin_offset != read.next_offset;
         read.next_offset = result.next_begin_offset;
         if result.status == GetMessageStatus::Found {
