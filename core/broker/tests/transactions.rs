@@ -32,6 +32,17 @@ struct Half {
     commit_log_offset: i64,
 }
 
+fn prepared_with_immunity(uniq_key: &str, seconds: &str, born_timestamp: i64) -> RemotingCommand {
+    let mut properties = prepared_properties(uniq_key);
+    properties.insert("CHECK_IMMUNITY_TIME_IN_SECONDS", seconds);
+    let mut header = send_header(TOPIC, 0, &properties);
+    header.sys_flag = MessageSysFlag::TRANSACTION_PREPARED_TYPE;
+    header.born_timestamp = born_timestamp;
+    RemotingCommand::request(RequestCode::SEND_MESSAGE)
+        .with_header(&header)
+        .with_body(format!("body-{uniq_key}").into_bytes())
+}
+
 fn prepared_properties(uniq_key: &str) -> Properties {
     let mut properties = tagged("TagA");
     properties.insert("KEYS", format!("key-{uniq_key}"));
@@ -386,6 +397,63 @@ async fn an_unresolved_half_message_is_checked_back_until_the_producer_commits()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_message_is_renewed_but_not_checked_within_its_custom_immunity_time() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let cluster = Cluster::start_with(dir.path(), short_checks).await;
+        let mut producer = Producer::connect(&cluster.addr).await;
+        let born = now_millis();
+        let request = prepared_with_immunity("U-immune", "2", born);
+        send_request(&producer.client, &cluster.addr, request, "U-immune").await;
+        // Passes run meanwhile: each renews the half message (TRAN_PREPARED_QUEUE_OFFSET = the first copy).
+        assert!(!producer.check_within(Duration::from_millis(1200)).await);
+        assert!(half_copies(&producer.client, &cluster.addr).await > 1);
+        let (header, message) = producer.next_check().await;
+        assert!(
+            now_millis() - born >= 2000,
+            "checked only after the immunity time"
+        );
+        assert_eq!(message.properties.get("TRAN_PREPARED_QUEUE_OFFSET"), Some("0"));
+        let checked = Half {
+            queue_offset: header.tran_state_table_offset,
+            commit_log_offset: header.commit_log_offset,
+        };
+        let response = producer
+            .client
+            .invoke(
+                &cluster.addr,
+                end_transaction(checked, 8, true, "PG", "U-immune"),
+                TIMEOUT,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            response.response_code(),
+            ResponseCode::SUCCESS,
+            "{:?}",
+            response.remark
+        );
+        assert_eq!(messages_in(&cluster.client, &cluster.addr, TOPIC).await.len(), 1);
+        producer.client.shutdown().await;
+        cluster.stop().await;
+    })
+    .await;
+}
+
+/// How many units the half queue holds; every copy after the first names the first one's queue offset.
+async fn half_copies(client: &RemotingClient, addr: &str) -> usize {
+    let copies = messages_in(client, addr, HALF_TOPIC).await;
+    let first = copies[0].queue_offset.to_string();
+    for copy in &copies[1..] {
+        assert_eq!(
+            copy.properties.get("TRAN_PREPARED_QUEUE_OFFSET"),
+            Some(first.as_str())
+        );
+    }
+    copies.len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_half_message_is_still_checked_after_a_crash_and_restart() {
     bounded(async {
         let dir = tempfile::tempdir().unwrap();
@@ -431,6 +499,27 @@ async fn a_half_message_is_still_checked_after_a_crash_and_restart() {
         let real = messages_in(&producer.client, &addr, TOPIC).await;
         assert_eq!(real.len(), 1);
         assert_eq!(real[0].uniq_key(), Some("U-restart"));
+        // Let a pass see the op record, then stop cleanly: the check offsets are persisted and the finished
+        // half message is not checked again after the next start.
+        producer.check_within(Duration::from_millis(800)).await;
+        producer.client.shutdown().await;
+        broker.shutdown().await;
+        drop(broker);
+        let offsets = std::fs::read_to_string(dir.path().join("config/consumerOffset.json")).unwrap();
+        assert!(
+            offsets.contains("RMQ_SYS_TRANS_HALF_TOPIC@CID_RMQ_SYS_TRANS"),
+            "{offsets}"
+        );
+        assert!(
+            offsets.contains("RMQ_SYS_TRANS_OP_HALF_TOPIC@CID_RMQ_SYS_TRANS"),
+            "{offsets}"
+        );
+
+        let mut config = broker_config(dir.path(), &namesrv);
+        short_checks(&mut config);
+        let broker = Broker::start(config).await.unwrap();
+        let mut producer = Producer::connect(&broker.advertised_addr().to_string()).await;
+        assert!(!producer.check_within(Duration::from_millis(1000)).await);
         producer.client.shutdown().await;
         broker.shutdown().await;
         namesrv.shutdown().await;

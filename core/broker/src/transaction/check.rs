@@ -10,6 +10,11 @@
 //! reads the op records up to the end of the op queue first and ends the queue's pass at such a message (the
 //! next pass, one `transactionCheckInterval` later, continues from it). A put-back that fails also ends the pass
 //! instead of being retried at once.
+//!
+//! Like Java, op records naming offsets below the pass's start offset are ignored, so a verdict sent (not from a
+//! check) for the first copy of a half message with `CHECK_IMMUNITY_TIME_IN_SECONDS` is only noticed while that
+//! first copy has not been passed yet; the renewed copies are checked once the immunity time is over (a Java quirk
+//! Fulmen keeps).
 
 use std::time::Duration;
 
