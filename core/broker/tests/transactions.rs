@@ -71,12 +71,7 @@ async fn send_prepared(client: &RemotingClient, addr: &str, uniq_key: &str) -> H
 
 async fn send_request(client: &RemotingClient, addr: &str, request: RemotingCommand, uniq_key: &str) -> Half {
     let response = client.invoke(addr, request, TIMEOUT).await.unwrap();
-    assert_eq!(
-        response.response_code(),
-        ResponseCode::SUCCESS,
-        "{:?}",
-        response.remark
-    );
+    assert_success(&response);
     let header: SendMessageResponseHeader = response.decode_header().unwrap();
     assert_eq!(header.transaction_id.as_deref(), Some(uniq_key));
     assert_eq!(header.queue_id, 0);
@@ -106,6 +101,15 @@ fn end_transaction(
     })
 }
 
+fn assert_success(response: &RemotingCommand) {
+    assert_eq!(
+        response.response_code(),
+        ResponseCode::SUCCESS,
+        "{:?}",
+        response.remark
+    );
+}
+
 /// Every message in queue 0 of `topic` (empty when there is none).
 async fn messages_in(client: &RemotingClient, addr: &str, topic: &str) -> Vec<MessageExt> {
     let response = client
@@ -126,12 +130,7 @@ async fn view(client: &RemotingClient, addr: &str, offset: i64) -> MessageExt {
     let request = RemotingCommand::request(RequestCode::VIEW_MESSAGE_BY_ID)
         .with_header(&ViewMessageRequestHeader { topic: None, offset });
     let response = client.invoke(addr, request, TIMEOUT).await.unwrap();
-    assert_eq!(
-        response.response_code(),
-        ResponseCode::SUCCESS,
-        "{:?}",
-        response.remark
-    );
+    assert_success(&response);
     decode_all(&response.body).unwrap().remove(0)
 }
 
@@ -177,7 +176,7 @@ impl Producer {
         let request =
             RemotingCommand::request(RequestCode::HEART_BEAT).with_body(heartbeat.encode().unwrap());
         let response = client.invoke(addr, request, TIMEOUT).await.unwrap();
-        assert_eq!(response.response_code(), ResponseCode::SUCCESS);
+        assert_success(&response);
         Producer { client, checks }
     }
 
@@ -190,6 +189,16 @@ impl Producer {
         let header: CheckTransactionStateRequestHeader = request.decode_header().unwrap();
         let message = decode_all(&request.body).unwrap().remove(0);
         (header, message)
+    }
+
+    /// Answers a check with COMMIT, as the Java producer does (END_TRANSACTION with `fromTransactionCheck`).
+    async fn commit_checked(&self, addr: &str, check: &CheckTransactionStateRequestHeader, uniq_key: &str) {
+        let checked = Half {
+            queue_offset: check.tran_state_table_offset,
+            commit_log_offset: check.commit_log_offset,
+        };
+        let request = end_transaction(checked, 8, true, "PG", uniq_key);
+        assert_success(&self.client.invoke(addr, request, TIMEOUT).await.unwrap());
     }
 
     /// Whether a check comes within `wait`.
@@ -220,21 +229,11 @@ async fn commit_stores_the_real_message_and_rollback_stores_nothing() {
         let response = cluster
             .invoke(end_transaction(committed, 8, false, "PG", "U-commit"))
             .await;
-        assert_eq!(
-            response.response_code(),
-            ResponseCode::SUCCESS,
-            "{:?}",
-            response.remark
-        );
+        assert_success(&response);
         let response = cluster
             .invoke(end_transaction(rolled_back, 12, false, "PG", "U-rollback"))
             .await;
-        assert_eq!(
-            response.response_code(),
-            ResponseCode::SUCCESS,
-            "{:?}",
-            response.remark
-        );
+        assert_success(&response);
 
         let real = messages_in(client, addr, TOPIC).await;
         assert_eq!(real.len(), 1);
@@ -363,25 +362,7 @@ async fn an_unresolved_half_message_is_checked_back_until_the_producer_commits()
 
         let (header, message) = producer.next_check().await;
         assert_eq!(message.properties.get("TRANSACTION_CHECK_TIMES"), Some("2"));
-        let checked = Half {
-            queue_offset: header.tran_state_table_offset,
-            commit_log_offset: header.commit_log_offset,
-        };
-        let response = producer
-            .client
-            .invoke(
-                &cluster.addr,
-                end_transaction(checked, 8, true, "PG", "U-check"),
-                TIMEOUT,
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            response.response_code(),
-            ResponseCode::SUCCESS,
-            "{:?}",
-            response.remark
-        );
+        producer.commit_checked(&cluster.addr, &header, "U-check").await;
         let real = messages_in(&cluster.client, &cluster.addr, TOPIC).await;
         assert_eq!(real.len(), 1);
         assert_eq!(real[0].properties.get("TRANSACTION_CHECK_TIMES"), Some("2"));
@@ -414,25 +395,7 @@ async fn a_half_message_is_renewed_but_not_checked_within_its_custom_immunity_ti
             "checked only after the immunity time"
         );
         assert_eq!(message.properties.get("TRAN_PREPARED_QUEUE_OFFSET"), Some("0"));
-        let checked = Half {
-            queue_offset: header.tran_state_table_offset,
-            commit_log_offset: header.commit_log_offset,
-        };
-        let response = producer
-            .client
-            .invoke(
-                &cluster.addr,
-                end_transaction(checked, 8, true, "PG", "U-immune"),
-                TIMEOUT,
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            response.response_code(),
-            ResponseCode::SUCCESS,
-            "{:?}",
-            response.remark
-        );
+        producer.commit_checked(&cluster.addr, &header, "U-immune").await;
         assert_eq!(messages_in(&cluster.client, &cluster.addr, TOPIC).await.len(), 1);
         producer.client.shutdown().await;
         cluster.stop().await;
@@ -477,25 +440,7 @@ async fn a_half_message_is_still_checked_after_a_crash_and_restart() {
         let (header, message) = producer.next_check().await;
         assert_eq!(header.msg_id.as_deref(), Some("U-restart"));
         assert_eq!(message.body.as_ref(), b"body-U-restart");
-        let checked = Half {
-            queue_offset: header.tran_state_table_offset,
-            commit_log_offset: header.commit_log_offset,
-        };
-        let response = producer
-            .client
-            .invoke(
-                &addr,
-                end_transaction(checked, 8, true, "PG", "U-restart"),
-                TIMEOUT,
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            response.response_code(),
-            ResponseCode::SUCCESS,
-            "{:?}",
-            response.remark
-        );
+        producer.commit_checked(&addr, &header, "U-restart").await;
         let real = messages_in(&producer.client, &addr, TOPIC).await;
         assert_eq!(real.len(), 1);
         assert_eq!(real[0].uniq_key(), Some("U-restart"));

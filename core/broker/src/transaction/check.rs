@@ -225,6 +225,7 @@ async fn discard(state: &BrokerState, half: &MessageExt) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transaction::test_support::stored;
     use fulmen_protocol::message::Properties;
 
     fn half(checks: Option<&str>) -> MessageExt {
@@ -232,26 +233,7 @@ mod tests {
         if let Some(checks) = checks {
             properties.insert(keys::TRANSACTION_CHECK_TIMES, checks);
         }
-        let host = "127.0.0.1:10911".parse().unwrap();
-        MessageExt {
-            store_size: 0,
-            version: Default::default(),
-            body_crc: 0,
-            queue_id: 0,
-            flag: 0,
-            queue_offset: 0,
-            commit_log_offset: 0,
-            sys_flag: 0,
-            born_timestamp: 0,
-            born_host: host,
-            store_timestamp: 0,
-            store_host: host,
-            reconsume_times: 0,
-            prepared_transaction_offset: 0,
-            body: Default::default(),
-            topic: TRANS_HALF_TOPIC.into(),
-            properties,
-        }
+        stored(TRANS_HALF_TOPIC, 0, properties, Default::default())
     }
 
     #[test]

@@ -120,21 +120,16 @@ pub(crate) fn discarded(half: &MessageExt) -> MessageToStore {
         topic: TRANS_CHECK_MAX_TIME_TOPIC.to_owned(),
         queue_id: 0,
         flag: half.flag,
-        body: half.body.clone(),
-        properties: half.properties.clone(),
-        sys_flag: half.sys_flag,
-        born_timestamp: half.born_timestamp,
-        born_host: half.born_host,
-        store_host: half.store_host,
         reconsume_times: half.reconsume_times,
-        prepared_transaction_offset: 0,
+        ..renewed(half)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fulmen_protocol::message::{MessageVersion, Properties};
+    use crate::transaction::test_support;
+    use fulmen_protocol::message::Properties;
 
     fn sent() -> MessageToStore {
         let mut properties = Properties::new();
@@ -156,23 +151,12 @@ mod tests {
 
     fn stored(message: MessageToStore, queue_offset: i64, commit_log_offset: i64) -> MessageExt {
         MessageExt {
-            store_size: 0,
-            version: MessageVersion::V1,
-            body_crc: 0,
             queue_id: message.queue_id,
             flag: message.flag,
-            queue_offset,
             commit_log_offset,
             sys_flag: message.sys_flag,
-            born_timestamp: message.born_timestamp,
-            born_host: message.born_host,
-            store_timestamp: 0,
-            store_host: message.store_host,
             reconsume_times: 2,
-            prepared_transaction_offset: 0,
-            body: message.body,
-            topic: message.topic,
-            properties: message.properties,
+            ..test_support::stored(&message.topic, queue_offset, message.properties, message.body)
         }
     }
 

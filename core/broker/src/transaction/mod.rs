@@ -10,6 +10,8 @@ pub(crate) mod half_message;
 pub(crate) mod op_log;
 mod op_progress;
 mod queue_reader;
+#[cfg(test)]
+mod test_support;
 
 pub(crate) use check_service::run_check_service;
 pub use config::TransactionConfig;

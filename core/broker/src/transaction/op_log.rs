@@ -70,32 +70,18 @@ pub(crate) fn finished_offsets(record: &MessageExt) -> Vec<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transaction::test_support::stored;
     use bytes::Bytes;
-    use std::net::SocketAddr;
 
     fn record(tag: &str, body: &'static str) -> MessageExt {
         let mut properties = Properties::new();
         properties.insert(keys::TAGS, tag);
-        let host: SocketAddr = "127.0.0.1:10911".parse().unwrap();
-        MessageExt {
-            store_size: 0,
-            version: Default::default(),
-            body_crc: 0,
-            queue_id: 0,
-            flag: 0,
-            queue_offset: 0,
-            commit_log_offset: 0,
-            sys_flag: 0,
-            born_timestamp: 0,
-            born_host: host,
-            store_timestamp: 0,
-            store_host: host,
-            reconsume_times: 0,
-            prepared_transaction_offset: 0,
-            body: Bytes::from_static(body.as_bytes()),
-            topic: TRANS_OP_HALF_TOPIC.into(),
+        stored(
+            TRANS_OP_HALF_TOPIC,
+            0,
             properties,
-        }
+            Bytes::from_static(body.as_bytes()),
+        )
     }
 
     #[test]

@@ -86,32 +86,15 @@ impl OpProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transaction::test_support::stored;
     use bytes::Bytes;
     use fulmen_protocol::message::{Properties, keys};
 
     fn record(queue_offset: i64, body: &'static str) -> MessageExt {
         let mut properties = Properties::new();
         properties.insert(keys::TAGS, "d");
-        let host = "127.0.0.1:10911".parse().unwrap();
-        MessageExt {
-            store_size: 0,
-            version: Default::default(),
-            body_crc: 0,
-            queue_id: 0,
-            flag: 0,
-            queue_offset,
-            commit_log_offset: 0,
-            sys_flag: 0,
-            born_timestamp: 0,
-            born_host: host,
-            store_timestamp: 0,
-            store_host: host,
-            reconsume_times: 0,
-            prepared_transaction_offset: 0,
-            body: Bytes::from_static(body.as_bytes()),
-            topic: "RMQ_SYS_TRANS_OP_HALF_TOPIC".into(),
-            properties,
-        }
+        let body = Bytes::from_static(body.as_bytes());
+        stored("RMQ_SYS_TRANS_OP_HALF_TOPIC", queue_offset, properties, body)
     }
 
     #[test]
