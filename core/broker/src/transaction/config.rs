@@ -34,6 +34,22 @@ impl Default for TransactionConfig {
 }
 
 impl TransactionConfig {
+    /// The settings under Java's `BrokerConfig` key names, as GET_BROKER_CONFIG reports them.
+    pub(crate) fn java_properties(&self) -> [(&'static str, String); 4] {
+        [
+            ("transactionTimeOut", self.timeout.as_millis().to_string()),
+            ("transactionCheckMax", self.check_max.to_string()),
+            (
+                "transactionCheckInterval",
+                self.check_interval.as_millis().to_string(),
+            ),
+            (
+                "rejectTransactionMessage",
+                self.reject_transaction_message.to_string(),
+            ),
+        ]
+    }
+
     /// Why the settings are unusable, if they are.
     pub(crate) fn problem(&self) -> Option<&'static str> {
         if self.check_interval.is_zero() {
@@ -43,5 +59,24 @@ impl TransactionConfig {
             return Some("transaction.check_max must be at least 1");
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reported_under_javas_keys_with_javas_defaults() {
+        let reported = TransactionConfig::default().java_properties();
+        let expected = [
+            ("transactionTimeOut", "6000"),
+            ("transactionCheckMax", "15"),
+            ("transactionCheckInterval", "30000"),
+            ("rejectTransactionMessage", "false"),
+        ];
+        for ((key, value), (want_key, want_value)) in reported.iter().zip(expected) {
+            assert_eq!((*key, value.as_str()), (want_key, want_value));
+        }
     }
 }
