@@ -26,6 +26,7 @@ use crate::registration::{register_all, run_registration, unregister_all};
 use crate::state::{BrokerState, notify_consumer_ids_changed};
 use crate::subscription_groups::SubscriptionGroupManager;
 use crate::topic_manager::TopicConfigManager;
+use crate::transaction::run_check_service;
 
 /// A running broker. Cheap to clone; clones share it. [`Broker::shutdown`] stops it cleanly (dropping the last
 /// clone only stops its background tasks).
@@ -144,6 +145,7 @@ impl Broker {
             tokio::spawn(run_registration(state.clone(), stop.clone())),
             tokio::spawn(persist_periodically(state.clone(), stop.clone())),
             tokio::spawn(scan_expired_clients(state.clone(), stop.clone())),
+            tokio::spawn(run_check_service(state.clone(), stop.clone())),
         ];
         Ok(Broker {
             inner: Arc::new(BrokerInner {

@@ -2,7 +2,7 @@
 //! field of `BrokerConfig`, `NettyServerConfig`, `NettyClientConfig` and `MessageStoreConfig` with a value
 //! (`MixAll.object2Properties`), sorted by key (`properties2String(…, true)`). Fulmen answers the fields it has or
 //! whose Java default describes what it does, under Java's key names; fields of features it does not implement
-//! (HA, delay levels, retention, transactions, POP, thread pools) are left out rather than reported falsely.
+//! (HA, delay levels, retention, POP, thread pools) are left out rather than reported falsely.
 
 use std::time::Duration;
 
@@ -103,6 +103,7 @@ pub(crate) fn broker_properties(state: &BrokerState) -> Vec<(&'static str, Strin
         ("checkCRCOnRecover", store.check_crc_on_recover.to_string()),
         ("brokerRole", "ASYNC_MASTER".into()),
     ];
+    entries.extend(config.transaction.java_properties());
     if !config.namesrv_addrs.is_empty() {
         // Java leaves out a null namesrvAddr.
         entries.push(("namesrvAddr", config.namesrv_addrs.join(";")));

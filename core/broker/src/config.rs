@@ -8,6 +8,7 @@ use fulmen_remoting::ServerConfig;
 use fulmen_store::StoreConfig;
 
 use crate::error::{BrokerError, Result};
+use crate::transaction::TransactionConfig;
 
 /// The settings of a [`Broker`](crate::Broker). Field names follow Java's `BrokerConfig` where one exists.
 #[derive(Debug, Clone)]
@@ -55,6 +56,8 @@ pub struct BrokerConfig {
     /// How long an orderly queue lock lives after its last renewal (Java's system property
     /// `rocketmq.broker.rebalance.lockMaxLiveTime`, 60 s).
     pub rebalance_lock_max_live_time: Duration,
+    /// Transactional messages: half-message checks and their limits.
+    pub transaction: TransactionConfig,
 }
 
 impl BrokerConfig {
@@ -82,6 +85,7 @@ impl BrokerConfig {
             client_scan_interval: Duration::from_secs(10),
             shutdown_timeout: Duration::from_secs(5),
             rebalance_lock_max_live_time: Duration::from_secs(60),
+            transaction: TransactionConfig::default(),
         }
     }
 
@@ -120,6 +124,9 @@ impl BrokerConfig {
             .any(|addr| addr.parse::<SocketAddr>().is_err())
         {
             return invalid("every name server address must be ip:port");
+        }
+        if let Some(problem) = self.transaction.problem() {
+            return invalid(problem);
         }
         self.store.validate()?;
         Ok(())

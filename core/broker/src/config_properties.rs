@@ -99,6 +99,18 @@ const SETTERS: &[(&str, Setter)] = &[
     ("channelExpiredTimeout", |c, v| {
         millis(v).map(|x| c.client_expiry = x)
     }),
+    ("transactionTimeOut", |c, v| {
+        millis(v).map(|x| c.transaction.timeout = x)
+    }),
+    ("transactionCheckMax", |c, v| {
+        parse(v).map(|x| c.transaction.check_max = x)
+    }),
+    ("transactionCheckInterval", |c, v| {
+        millis(v).map(|x| c.transaction.check_interval = x)
+    }),
+    ("rejectTransactionMessage", |c, v| {
+        boolean(v).map(|x| c.transaction.reject_transaction_message = x)
+    }),
 ];
 
 impl BrokerConfig {
@@ -208,6 +220,25 @@ mod tests {
                 interval: Duration::from_millis(200)
             }
         );
+    }
+
+    #[test]
+    fn reads_the_transaction_keys() {
+        let (config, applied) = apply(
+            "transactionTimeOut=1500\ntransactionCheckMax=3\ntransactionCheckInterval=1000\n\
+             rejectTransactionMessage=TRUE\n",
+        )
+        .unwrap();
+        assert!(applied.ignored.is_empty(), "{:?}", applied.ignored);
+        assert_eq!(config.transaction.timeout, Duration::from_millis(1500));
+        assert_eq!(config.transaction.check_max, 3);
+        assert_eq!(config.transaction.check_interval, Duration::from_secs(1));
+        assert!(config.transaction.reject_transaction_message);
+        let defaults = BrokerConfig::new("/tmp/x").transaction;
+        assert_eq!(defaults.timeout, Duration::from_secs(6));
+        assert_eq!(defaults.check_max, 15);
+        assert_eq!(defaults.check_interval, Duration::from_secs(30));
+        assert!(!defaults.reject_transaction_message);
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! ```
 //!
 //! Not implemented yet: delay levels (a `DELAY` property is stored as a normal message), retry / DLQ
-//! (`CONSUMER_SEND_MSG_BACK`), transactions, retention, POP.
+//! (`CONSUMER_SEND_MSG_BACK`), retention, POP.
 
 mod broker;
 mod broker_properties;
@@ -43,9 +43,11 @@ mod time;
 mod topic_attributes;
 mod topic_manager;
 pub mod topic_validator;
+mod transaction;
 
 pub use broker::Broker;
 pub use config::BrokerConfig;
 pub use config_properties::AppliedProperties;
 pub use error::{BrokerError, Result};
 pub use subscription_groups::SubscriptionGroupConfig;
+pub use transaction::TransactionConfig;

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::*;
+use fulmen_protocol::message::MessageSysFlag;
 use fulmen_store::{ABORT_FILE_NAME, MessageStore, StoreConfig};
 
 /// Writes `bytes` at commitlog offset `offset` behind the store's back.
@@ -162,6 +163,32 @@ fn lost_consume_queues_are_rebuilt_from_the_commitlog() {
         .get_messages("B", 0, 0, 32, usize::MAX, Some(&filter))
         .unwrap();
     assert_eq!(tagged.message_count(), 10, "tag codes are rebuilt too");
+}
+
+#[test]
+fn rebuilt_consume_queues_skip_prepared_and_rollback_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MessageStore::open(small_config(dir.path())).unwrap();
+    let mut units = Vec::new();
+    for index in 0..6 {
+        put_ok(&store, message("T", 0, &format!("T-{index}"), Some("TagA")));
+        let mut unqueued = message("T", 0, &format!("tx-{index}"), Some("TagA"));
+        unqueued.sys_flag = if index % 2 == 0 {
+            MessageSysFlag::TRANSACTION_PREPARED_TYPE
+        } else {
+            MessageSysFlag::TRANSACTION_ROLLBACK_TYPE
+        };
+        let append = put_ok(&store, unqueued).append.unwrap();
+        assert_eq!(append.queue_offset, 0);
+        units.push(append.physical_offset());
+    }
+    drop(store);
+    std::fs::remove_dir_all(dir.path().join("consumequeue/T")).unwrap();
+    let store = MessageStore::open(small_config(dir.path())).unwrap();
+    assert_queue(&store, "T", 0, 6);
+    for physical in units {
+        assert_eq!(store.message_at(physical).unwrap().queue_offset, 0);
+    }
 }
 
 #[test]

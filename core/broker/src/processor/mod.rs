@@ -8,6 +8,7 @@ mod admin;
 mod broker_config;
 mod client;
 mod consumer_calls;
+mod end_transaction;
 mod group_admin;
 mod locks;
 mod offsets;
@@ -96,6 +97,7 @@ pub(crate) const HANDLED_CODES: &[RequestCode] = &[
     RequestCode::INVOKE_BROKER_TO_RESET_OFFSET,
     RequestCode::GET_CONSUMER_RUNNING_INFO,
     RequestCode::CONSUME_MESSAGE_DIRECTLY,
+    RequestCode::END_TRANSACTION,
 ];
 
 /// The broker's processor for every handled code.
@@ -120,6 +122,9 @@ impl RequestProcessor for BrokerProcessor {
         let state = self.state.clone();
         Box::pin(async move {
             let code = request.request_code();
+            if code == RequestCode::END_TRANSACTION {
+                return end_transaction::handle(&state, &request).await;
+            }
             let response = match code {
                 RequestCode::SEND_MESSAGE
                 | RequestCode::SEND_MESSAGE_V2

@@ -3,10 +3,10 @@
 //! [`super::send_checks`] (REMOTING.md §3.1–§3.2). Like Java, every answer after the header is read carries the
 //! `MSG_REGION` and `TRACE_ON` fields.
 //!
-//! A send to a retry topic may be redirected to the group's dead-letter topic ([`super::retry_dlq`]).
+//! A send to a retry topic may be redirected to the group's dead-letter topic ([`super::retry_dlq`]). A single
+//! message with `TRAN_MSG=true` is stored as a half message (see [`crate::transaction::half_message`]).
 //!
-//! Not yet: delay levels and timers (a `DELAY` property is stored as a normal message), transactional half
-//! messages.
+//! Not yet: delay levels and timers (a `DELAY` property is stored as a normal message).
 
 use fulmen_protocol::body::{TopicConfig, TopicFilterType};
 use fulmen_protocol::ext_fields::ExtFields;
@@ -22,6 +22,7 @@ use super::{Reply, reply};
 use crate::state::BrokerState;
 use crate::time::now_millis;
 use crate::topic_validator::{DLQ_GROUP_TOPIC_PREFIX, RETRY_GROUP_TOPIC_PREFIX, is_blank};
+use crate::transaction::half_message::{is_prepared_send, to_half};
 
 /// Handles the three send codes.
 pub(super) async fn handle(state: &BrokerState, ctx: &RequestContext, request: &RemotingCommand) -> Reply {
@@ -144,6 +145,18 @@ async fn send_one(
         .get(keys::UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
         .map(str::to_owned);
     message.properties = properties;
+    if is_prepared_send(&message) {
+        if state.config.transaction.reject_transaction_message {
+            return Err(reply(
+                ResponseCode::NO_PERMISSION,
+                format!(
+                    "the broker[{}] sending transaction message is forbidden",
+                    state.advertised_addr.ip()
+                ),
+            ));
+        }
+        message = to_half(message);
+    }
     Ok((state.put_message(message).await, transaction_id))
 }
 
