@@ -24,7 +24,11 @@ pub(crate) struct CleanService {
 
 impl CleanService {
     /// Starts the thread.
-    pub(crate) fn start<T: CleanTarget>(target: Arc<T>, initial_delay: Duration, interval: Duration) -> Result<Self> {
+    pub(crate) fn start<T: CleanTarget>(
+        target: Arc<T>,
+        initial_delay: Duration,
+        interval: Duration,
+    ) -> Result<Self> {
         let stop = Arc::new((Mutex::new(false), Condvar::new()));
         let thread_stop = stop.clone();
         let handle = std::thread::Builder::new()
@@ -99,19 +103,31 @@ mod tests {
     #[test]
     fn passes_start_after_the_delay_repeat_and_stop_promptly() {
         let counter = Arc::new(Counter::default());
-        let mut service =
-            CleanService::start(counter.clone(), Duration::from_millis(50), Duration::from_millis(10)).unwrap();
-        assert_eq!(counter.0.load(Ordering::Acquire), 0, "not before the initial delay");
+        let mut service = CleanService::start(
+            counter.clone(),
+            Duration::from_millis(50),
+            Duration::from_millis(10),
+        )
+        .unwrap();
+        assert_eq!(
+            counter.0.load(Ordering::Acquire),
+            0,
+            "not before the initial delay"
+        );
         let deadline = Instant::now() + Duration::from_secs(10);
         while counter.0.load(Ordering::Acquire) < 3 {
             assert!(Instant::now() < deadline, "no repeated passes");
             std::thread::sleep(Duration::from_millis(5));
         }
         let slow = Arc::new(Counter::default());
-        let mut idle = CleanService::start(slow.clone(), Duration::from_secs(3600), Duration::from_secs(3600)).unwrap();
+        let mut idle =
+            CleanService::start(slow.clone(), Duration::from_secs(3600), Duration::from_secs(3600)).unwrap();
         let started = Instant::now();
         idle.stop();
-        assert!(started.elapsed() < Duration::from_secs(5), "stop wakes the thread");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "stop wakes the thread"
+        );
         assert_eq!(slow.0.load(Ordering::Acquire), 0);
         service.stop();
     }

@@ -334,11 +334,13 @@ impl ConsumeQueue {
     /// many files were deleted.
     pub fn delete_expired(&self, commit_log_min: u64) -> Result<usize> {
         let min = i64::try_from(commit_log_min).unwrap_or(i64::MAX);
-        let deleted = self.files.delete_expired_files(usize::MAX, std::time::Duration::ZERO, |file| {
-            file.read_array::<CQ_ENTRY_SIZE>(file.size() - CQ_ENTRY_SIZE)
-                .map(CqEntry::from_bytes)
-                .is_some_and(|last| last.commit_log_offset < min)
-        })?;
+        let deleted = self
+            .files
+            .delete_expired_files(usize::MAX, std::time::Duration::ZERO, |file| {
+                file.read_array::<CQ_ENTRY_SIZE>(file.size() - CQ_ENTRY_SIZE)
+                    .map(CqEntry::from_bytes)
+                    .is_some_and(|last| last.commit_log_offset < min)
+            })?;
         if deleted > 0 {
             tracing::info!(topic = %self.topic, queue_id = self.queue_id, deleted, "deleted expired consume-queue files");
         }

@@ -71,8 +71,7 @@ struct SpaceCheck {
 impl Retention {
     /// Makes the next 20 passes delete expired files whatever the hour (Java's `executeDeleteFilesManually`).
     pub(crate) fn request_manual_delete(&self) {
-        self.manual_passes
-            .store(MANUAL_DELETE_PASSES, Ordering::Release);
+        self.manual_passes.store(MANUAL_DELETE_PASSES, Ordering::Release);
         tracing::info!("a manual delete of expired commitlog files was requested");
     }
 
@@ -83,10 +82,7 @@ impl Retention {
 
     /// Runs one pass: the commitlog, then the consume queues and index files that follow it.
     pub(crate) fn run_pass(&self, scope: &CleanScope<'_>, clock: CleanClock) -> Result<CleanReport> {
-        let _pass = self
-            .pass
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _pass = self.pass.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut report = CleanReport {
             commit_log_files: self.clean_commit_log(scope, clock)?,
             ..CleanReport::default()
@@ -111,7 +107,10 @@ impl Retention {
         let clean_at_once = config.clean_file_forcibly_enable && space.clean_immediately;
         let reserved = i64::try_from(config.file_reserved_time.as_millis()).unwrap_or(i64::MAX);
         tracing::debug!(
-            time_up, space_to_delete = space.delete, manual, clean_at_once,
+            time_up,
+            space_to_delete = space.delete,
+            manual,
+            clean_at_once,
             "deleting expired commitlog files"
         );
         let deleted = scope.commit_log.files().delete_expired_files(
@@ -158,7 +157,11 @@ impl Retention {
         };
         if over(config.warning_ratio()) {
             if !self.disk_full.swap(true, Ordering::AcqRel) {
-                tracing::error!(?ratio, what, "the disk is nearly full: refusing puts until files are deleted");
+                tracing::error!(
+                    ?ratio,
+                    what,
+                    "the disk is nearly full: refusing puts until files are deleted"
+                );
             }
             return Some(forced);
         }
@@ -219,7 +222,8 @@ mod tests {
         }
         let cq_dir = dir.path().join("consumequeue");
         let queues = ConsumeQueueTable::load(&cq_dir, 10).unwrap();
-        let index = IndexService::load(&dir.path().join("index"), IndexFileGeometry::default(), true).unwrap();
+        let index =
+            IndexService::load(&dir.path().join("index"), IndexFileGeometry::default(), true).unwrap();
         Fixture {
             _dir: dir,
             commit_log,
@@ -270,9 +274,20 @@ mod tests {
             delete_when: "04".into(),
             ..config(0.5)
         };
-        assert_eq!(pass(&retention, &fixture, &at_four, far_future), 0, "03:00 is not 04");
-        let four = CleanClock { hour: 4, ..far_future };
-        assert_eq!(pass(&retention, &fixture, &at_four, four), 3, "every expired file but the last");
+        assert_eq!(
+            pass(&retention, &fixture, &at_four, far_future),
+            0,
+            "03:00 is not 04"
+        );
+        let four = CleanClock {
+            hour: 4,
+            ..far_future
+        };
+        assert_eq!(
+            pass(&retention, &fixture, &at_four, four),
+            3,
+            "every expired file but the last"
+        );
         assert_eq!(fixture.commit_log.min_offset(), 3 * 4096);
     }
 
@@ -285,7 +300,11 @@ mod tests {
             hour: 0,
         };
         retention.request_manual_delete();
-        assert_eq!(pass(&retention, &fixture, &config(0.5), clock), 0, "72 h not over");
+        assert_eq!(
+            pass(&retention, &fixture, &config(0.5), clock),
+            0,
+            "72 h not over"
+        );
         assert_eq!(
             pass(&retention, &fixture, &config(0.80), clock),
             0,
@@ -295,7 +314,11 @@ mod tests {
             delete_file_batch_max: 2,
             ..config(0.86)
         };
-        assert_eq!(pass(&retention, &fixture, &small_batch, clock), 2, "over 85 %: any age, batch max");
+        assert_eq!(
+            pass(&retention, &fixture, &small_batch, clock),
+            2,
+            "over 85 %: any age, batch max"
+        );
         assert!(!retention.is_disk_full());
         let no_force = RetentionConfig {
             clean_file_forcibly_enable: false,
@@ -303,7 +326,11 @@ mod tests {
         };
         assert_eq!(pass(&retention, &fixture, &no_force, clock), 0);
         assert!(retention.is_disk_full(), "over 90 %: the disk is full");
-        assert_eq!(pass(&retention, &fixture, &config(0.95), clock), 2, "never the last file");
+        assert_eq!(
+            pass(&retention, &fixture, &config(0.95), clock),
+            2,
+            "never the last file"
+        );
         assert_eq!(fixture.commit_log.files().files().len(), 1);
         pass(&retention, &fixture, &config(0.5), clock);
         assert!(!retention.is_disk_full(), "cleared once below the ratios");

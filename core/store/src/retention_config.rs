@@ -48,8 +48,14 @@ impl fmt::Debug for RetentionConfig {
             .field("file_reserved_time", &self.file_reserved_time)
             .field("delete_when", &self.delete_when)
             .field("disk_max_used_space_ratio", &self.disk_max_used_space_ratio)
-            .field("disk_space_warning_level_ratio", &self.disk_space_warning_level_ratio)
-            .field("disk_space_clean_forcibly_ratio", &self.disk_space_clean_forcibly_ratio)
+            .field(
+                "disk_space_warning_level_ratio",
+                &self.disk_space_warning_level_ratio,
+            )
+            .field(
+                "disk_space_clean_forcibly_ratio",
+                &self.disk_space_clean_forcibly_ratio,
+            )
             .field("clean_file_forcibly_enable", &self.clean_file_forcibly_enable)
             .field("clean_resource_interval", &self.clean_resource_interval)
             .field("clean_initial_delay", &self.clean_initial_delay)
@@ -144,7 +150,10 @@ mod tests {
         assert_eq!(config.file_reserved_time, Duration::from_secs(72 * 3600));
         assert_eq!(config.delete_when, "04");
         assert_eq!(
-            (config.disk_max_used_space_ratio, config.disk_space_warning_level_ratio),
+            (
+                config.disk_max_used_space_ratio,
+                config.disk_space_warning_level_ratio
+            ),
             (75, 90)
         );
         assert_eq!(config.disk_space_clean_forcibly_ratio, 85);

@@ -498,7 +498,10 @@ impl StoreInner {
             None
         };
         if self.retention.is_disk_full() {
-            return PutMessageResult::failed(PutMessageStatus::ServiceNotAvailable, "the broker's disk is full");
+            return PutMessageResult::failed(
+                PutMessageStatus::ServiceNotAvailable,
+                "the broker's disk is full",
+            );
         }
         let mut state = self.lock_put_state();
         if self.closed.load(Ordering::Acquire) {
@@ -638,7 +641,9 @@ impl StoreInner {
         let clock = CleanClock {
             now_millis: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)),
+                .map_or(0, |elapsed| {
+                    i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+                }),
             hour: local_hour_now(),
         };
         self.retention.run_pass(&scope, clock)
@@ -649,7 +654,11 @@ impl CleanTarget for StoreInner {
     fn clean_pass(&self) {
         match self.run_clean_pass() {
             Ok(report) if report != CleanReport::default() => {
-                tracing::info!(?report, min_offset = self.commit_log.min_offset(), "deleted expired store files");
+                tracing::info!(
+                    ?report,
+                    min_offset = self.commit_log.min_offset(),
+                    "deleted expired store files"
+                );
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "a retention pass failed"),
