@@ -428,28 +428,13 @@ impl MessageStore {
                 .publish_dispatched(&state, self.inner.commit_log.max_offset());
             caught_up
         };
-        let clean_service = self
-            .clean_service
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
-        if let Some(mut clean_service) = clean_service {
+        if let Some(mut clean_service) = take_service(&self.clean_service) {
             clean_service.stop();
         }
-        let service = self
-            .flush_service
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
-        if let Some(mut service) = service {
+        if let Some(mut service) = take_service(&self.flush_service) {
             service.stop(true);
         }
-        let allocator = self
-            .allocator
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
-        if let Some(mut allocator) = allocator {
+        if let Some(mut allocator) = take_service(&self.allocator) {
             allocator.stop();
         }
         self.inner.commit_log.files().close_spare();
@@ -626,6 +611,13 @@ impl StoreInner {
             listener.message_arrived(arrival);
         }
     }
+}
+
+/// Takes the background service a slot holds (only the first shutdown finds it).
+fn take_service<T>(slot: &Mutex<Option<T>>) -> Option<T> {
+    slot.lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take()
 }
 
 impl StoreInner {
