@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
+use fulmen_protocol::body::{JsonBody, KvTable};
 use fulmen_protocol::header::{
     GetMinOffsetRequestHeader, GetMinOffsetResponseHeader, PullMessageResponseHeader, PullSysFlag,
 };
@@ -127,6 +128,13 @@ async fn deleted_files_move_the_min_offset_and_pulls_below_it_are_offset_moved()
                 (min, min, 330)
             );
         }
+        let runtime = cluster
+            .invoke(RemotingCommand::request(RequestCode::GET_BROKER_RUNTIME_INFO))
+            .await;
+        let runtime = KvTable::decode(&runtime.body).unwrap().table;
+        assert_eq!(runtime["commitLogMinOffset"], (3 << 20).to_string());
+        assert_eq!(runtime["commitLogDiskRatio"], "0.1");
+        assert_eq!(runtime["consumeQueueDiskRatio"], "0.1");
         let (code, _, offsets, response) = pull_at(&cluster, 0, min, "*").await;
         assert_eq!(code, ResponseCode::SUCCESS);
         let first = decode_all(&response.body).unwrap();
