@@ -10,7 +10,7 @@ use fulmen_store::FlushMode;
 use crate::config::BrokerConfig;
 use crate::error::{BrokerError, Result};
 
-mod retention;
+pub(crate) mod retention;
 
 /// What applying a properties file did besides setting values.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -126,13 +126,14 @@ impl BrokerConfig {
     ) -> Result<AppliedProperties> {
         let mut applied = AppliedProperties::default();
         for (key, value) in entries {
-            match SETTERS
-                .iter()
-                .chain(retention::SETTERS)
-                .find(|(name, _)| *name == key)
-            {
-                Some((_, set)) => set(self, value.trim())
-                    .map_err(|reason| BrokerError::Config(format!("{key}={value}: {reason}")))?,
+            let outcome = match SETTERS.iter().find(|(name, _)| *name == key) {
+                Some((_, set)) => Some(set(self, value.trim())),
+                None => retention::set(&mut self.store.retention, key, value),
+            };
+            match outcome {
+                Some(result) => {
+                    result.map_err(|reason| BrokerError::Config(format!("{key}={value}: {reason}")))?
+                }
                 None => applied.ignored.push(key.to_owned()),
             }
         }

@@ -44,7 +44,7 @@ use crate::put_state::PutState;
 use crate::query_result::{QueryMessageResult, query_message};
 use crate::recovery::{RecoveryMode, recover};
 use crate::retention::{CleanClock, CleanReport, CleanScope, Retention};
-use crate::retention_config::local_hour_now;
+use crate::retention_config::{RetentionConfig, local_hour_now};
 use crate::time_search::{BoundaryType, offset_by_time};
 
 /// The name of the checkpoint file in the store root.
@@ -85,6 +85,9 @@ struct StoreInner {
     listener: RwLock<Option<Arc<dyn MessageArrivalListener>>>,
     /// Retention state: the manual delete request and the disk-full flag (`retention.rs`).
     retention: Retention,
+    /// The retention settings, which UPDATE_BROKER_CONFIG may change while the store runs (the clean thread's
+    /// initial delay and interval stay as they were at open, as Java's schedule does).
+    retention_config: RwLock<RetentionConfig>,
     closed: AtomicBool,
     _lock: StoreLock,
 }
@@ -141,6 +144,7 @@ impl MessageStore {
             last_store_timestamp: AtomicI64::new(timestamp_floor),
             listener: RwLock::new(None),
             retention: Retention::default(),
+            retention_config: RwLock::new(config.retention.clone()),
             closed: AtomicBool::new(false),
             _lock: lock,
             config,
@@ -391,6 +395,20 @@ impl MessageStore {
         self.inner.retention.request_manual_delete();
     }
 
+    /// The retention settings in force.
+    pub fn retention_config(&self) -> RetentionConfig {
+        self.inner.retention_config()
+    }
+
+    /// Replaces the retention settings; the next pass uses them (Java's live `MessageStoreConfig` update).
+    pub fn set_retention_config(&self, config: RetentionConfig) {
+        *self
+            .inner
+            .retention_config
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = config;
+    }
+
     /// Whether the last retention pass found the disk over `diskSpaceWarningLevelRatio`; puts then fail with
     /// `SERVICE_NOT_AVAILABLE`.
     pub fn is_disk_full(&self) -> bool {
@@ -401,7 +419,7 @@ impl MessageStore {
     /// `diskUtil`), each `None` if unreadable.
     pub fn disk_used_ratios(&self) -> [Option<f64>; 3] {
         let config = &self.inner.config;
-        let usage = &config.retention.disk_usage;
+        let usage = self.inner.retention_config().disk_usage;
         [
             usage.used_ratio(&config.commit_log_dir()),
             usage.used_ratio(&config.consume_queue_dir()),
@@ -621,10 +639,18 @@ fn take_service<T>(slot: &Mutex<Option<T>>) -> Option<T> {
 }
 
 impl StoreInner {
+    fn retention_config(&self) -> RetentionConfig {
+        self.retention_config
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
     fn run_clean_pass(&self) -> Result<CleanReport> {
         let config = &self.config;
+        let retention = self.retention_config();
         let scope = CleanScope {
-            config: &config.retention,
+            config: &retention,
             commit_log: &self.commit_log,
             queues: &self.queues,
             index: &self.index,

@@ -1,55 +1,132 @@
 //! The broker.conf keys of retention (Java's `MessageStoreConfig`: `fileReservedTime`, `deleteWhen`, the disk
 //! ratios, `cleanResourceInterval`, `deleteFileBatchMax`, `cleanFileForciblyEnable`, the deletion pauses), read
-//! into [`fulmen_store::RetentionConfig`]. Two keys are Fulmen's own, for tests that cannot wait hours:
-//! `fileReservedTimeMillis` (the reserved time in milliseconds instead of Java's hours) and
-//! `cleanResourceInitialDelay` (milliseconds before the first clean pass; Java always waits 60 s).
+//! into [`fulmen_store::RetentionConfig`], at start and by UPDATE_BROKER_CONFIG. Two keys are Fulmen's own, for
+//! tests that cannot wait hours: `fileReservedTimeMillis` (the reserved time in milliseconds instead of Java's
+//! hours) and `cleanResourceInitialDelay` (milliseconds before the first clean pass; Java always waits 60 s).
 
 use std::time::Duration;
 
-use super::{Setter, boolean, millis, parse, text};
+use fulmen_store::{MessageStore, RetentionConfig};
+
+use super::{boolean, millis, parse, text};
+
+type Setter = fn(&mut RetentionConfig, &str) -> std::result::Result<(), String>;
 
 /// The retention keys, with how each is applied.
-pub(super) const SETTERS: &[(&str, Setter)] = &[
-    ("fileReservedTime", |c, v| {
-        parse::<u64>(v).map(|hours| c.store.retention.file_reserved_time = Duration::from_secs(hours * 3600))
+const SETTERS: &[(&str, Setter)] = &[
+    ("fileReservedTime", |r, v| {
+        parse::<u64>(v).map(|hours| r.file_reserved_time = Duration::from_secs(hours.saturating_mul(3600)))
     }),
-    ("fileReservedTimeMillis", |c, v| {
-        millis(v).map(|x| c.store.retention.file_reserved_time = x)
+    ("fileReservedTimeMillis", |r, v| {
+        millis(v).map(|x| r.file_reserved_time = x)
     }),
-    ("deleteWhen", |c, v| {
-        text(v).map(|x| c.store.retention.delete_when = x)
+    ("deleteWhen", |r, v| text(v).map(|x| r.delete_when = x)),
+    ("diskMaxUsedSpaceRatio", |r, v| {
+        parse(v).map(|x| r.disk_max_used_space_ratio = x)
     }),
-    ("diskMaxUsedSpaceRatio", |c, v| {
-        parse(v).map(|x| c.store.retention.disk_max_used_space_ratio = x)
+    ("diskSpaceWarningLevelRatio", |r, v| {
+        parse(v).map(|x| r.disk_space_warning_level_ratio = x)
     }),
-    ("diskSpaceWarningLevelRatio", |c, v| {
-        parse(v).map(|x| c.store.retention.disk_space_warning_level_ratio = x)
+    ("diskSpaceCleanForciblyRatio", |r, v| {
+        parse(v).map(|x| r.disk_space_clean_forcibly_ratio = x)
     }),
-    ("diskSpaceCleanForciblyRatio", |c, v| {
-        parse(v).map(|x| c.store.retention.disk_space_clean_forcibly_ratio = x)
+    ("cleanFileForciblyEnable", |r, v| {
+        boolean(v).map(|x| r.clean_file_forcibly_enable = x)
     }),
-    ("cleanFileForciblyEnable", |c, v| {
-        boolean(v).map(|x| c.store.retention.clean_file_forcibly_enable = x)
+    ("cleanResourceInterval", |r, v| {
+        millis(v).map(|x| r.clean_resource_interval = x)
     }),
-    ("cleanResourceInterval", |c, v| {
-        millis(v).map(|x| c.store.retention.clean_resource_interval = x)
+    ("cleanResourceInitialDelay", |r, v| {
+        millis(v).map(|x| r.clean_initial_delay = x)
     }),
-    ("cleanResourceInitialDelay", |c, v| {
-        millis(v).map(|x| c.store.retention.clean_initial_delay = x)
+    ("deleteCommitLogFilesInterval", |r, v| {
+        millis(v).map(|x| r.delete_commit_log_files_interval = x)
     }),
-    ("deleteCommitLogFilesInterval", |c, v| {
-        millis(v).map(|x| c.store.retention.delete_commit_log_files_interval = x)
+    ("deleteConsumeQueueFilesInterval", |r, v| {
+        millis(v).map(|x| r.delete_consume_queue_files_interval = x)
     }),
-    ("deleteConsumeQueueFilesInterval", |c, v| {
-        millis(v).map(|x| c.store.retention.delete_consume_queue_files_interval = x)
-    }),
-    ("deleteFileBatchMax", |c, v| {
-        parse(v).map(|x| c.store.retention.delete_file_batch_max = x)
+    ("deleteFileBatchMax", |r, v| {
+        parse(v).map(|x| r.delete_file_batch_max = x)
     }),
 ];
 
+/// Applies `key` to `retention` if it is a retention key (`None` otherwise); an error names why the value does
+/// not parse.
+pub(crate) fn set(
+    retention: &mut RetentionConfig,
+    key: &str,
+    value: &str,
+) -> Option<std::result::Result<(), String>> {
+    SETTERS
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map(|(_, set)| set(retention, value.trim()))
+}
+
+/// UPDATE_BROKER_CONFIG: applies the retention keys among `entries` to the store's settings, which its next
+/// clean pass uses (Java updates `MessageStoreConfig` in place). A value that does not parse leaves its setting
+/// unchanged, as Java's `properties2Object` does. Returns the retention keys found.
+pub(crate) fn update_store(store: &MessageStore, entries: &[(String, String)]) -> Vec<String> {
+    let mut retention = store.retention_config();
+    let mut found = Vec::new();
+    for (key, value) in entries {
+        match set(&mut retention, key, value) {
+            Some(Ok(())) => found.push(key.clone()),
+            Some(Err(reason)) => {
+                tracing::warn!(key, value, reason, "update broker config: value ignored");
+                found.push(key.clone());
+            }
+            None => {}
+        }
+    }
+    if !found.is_empty() {
+        store.set_retention_config(retention);
+    }
+    found
+}
+
+/// The retention settings as GET_BROKER_CONFIG reports them, under Java's keys (`fileReservedTime` in whole
+/// hours, intervals in milliseconds).
+pub(crate) fn properties(retention: &RetentionConfig) -> Vec<(&'static str, String)> {
+    let millis = |duration: Duration| duration.as_millis().to_string();
+    vec![
+        (
+            "fileReservedTime",
+            (retention.file_reserved_time.as_secs() / 3600).to_string(),
+        ),
+        ("deleteWhen", retention.delete_when.clone()),
+        (
+            "diskMaxUsedSpaceRatio",
+            retention.disk_max_used_space_ratio.to_string(),
+        ),
+        (
+            "diskSpaceWarningLevelRatio",
+            retention.disk_space_warning_level_ratio.to_string(),
+        ),
+        (
+            "diskSpaceCleanForciblyRatio",
+            retention.disk_space_clean_forcibly_ratio.to_string(),
+        ),
+        (
+            "cleanFileForciblyEnable",
+            retention.clean_file_forcibly_enable.to_string(),
+        ),
+        ("cleanResourceInterval", millis(retention.clean_resource_interval)),
+        (
+            "deleteCommitLogFilesInterval",
+            millis(retention.delete_commit_log_files_interval),
+        ),
+        (
+            "deleteConsumeQueueFilesInterval",
+            millis(retention.delete_consume_queue_files_interval),
+        ),
+        ("deleteFileBatchMax", retention.delete_file_batch_max.to_string()),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::config::BrokerConfig;
 
     #[test]
@@ -103,5 +180,6 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("deleteFileBatchMax=many"), "{error}");
+        assert_eq!(set(&mut config.store.retention, "brokerName", "x"), None);
     }
 }

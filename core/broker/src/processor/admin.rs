@@ -178,8 +178,10 @@ pub(super) fn runtime_info(state: &BrokerState) -> Reply {
         .map_or(-1, |message| message.store_timestamp);
     // Java's `getDiskPartitionSpaceUsedPercent` gives -1 for a path it cannot measure; `{:?}` of these
     // hundredths prints what Java's `String.valueOf(double)` does (`0.65`, `-1.0`).
-    let [commit_log_ratio, consume_queue_ratio, _] =
-        state.store.disk_used_ratios().map(|ratio| format!("{:?}", ratio.unwrap_or(-1.0)));
+    let [commit_log_ratio, consume_queue_ratio, _] = state
+        .store
+        .disk_used_ratios()
+        .map(|ratio| format!("{:?}", ratio.unwrap_or(-1.0)));
     let commit_log_dir = state.config.store.commit_log_dir();
     let mut table = IndexMap::from([
         ("brokerVersionDesc".to_owned(), "V5_3_3".to_owned()),

@@ -1,7 +1,8 @@
 //! Retention seen through the broker: DELETE_EXPIRED_COMMITLOG makes the clean thread delete old commitlog
 //! files, GET_MIN_OFFSET and pulls follow the new minimum (PULL_OFFSET_MOVED with nextBeginOffset = min), every
 //! row of the pull status table answers like Java's `PullMessageProcessor`, and a full disk refuses sends with
-//! Java's SERVICE_NOT_AVAILABLE remark.
+//! Java's SERVICE_NOT_AVAILABLE remark; the retention settings show in GET_BROKER_CONFIG and UPDATE_BROKER_CONFIG
+//! changes them live.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -169,6 +170,82 @@ async fn deleted_files_move_the_min_offset_and_pulls_below_it_are_offset_moved()
                 break;
             }
             assert!(Instant::now() < deadline, "the disk never counted as drained");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        cluster.stop().await;
+    })
+    .await;
+}
+
+/// The broker's configuration as (key, value) pairs.
+async fn broker_config(cluster: &Cluster) -> std::collections::HashMap<String, String> {
+    let response = cluster
+        .invoke(RemotingCommand::request(RequestCode::GET_BROKER_CONFIG))
+        .await;
+    fulmen_protocol::properties::parse(&String::from_utf8(response.body.to_vec()).unwrap())
+        .into_iter()
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_settings_show_in_the_config_and_update_live() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let cluster = Cluster::start_with(dir.path(), |config| {
+            config
+                .apply_properties([
+                    ("cleanResourceInitialDelay", "100"),
+                    ("cleanResourceInterval", "100"),
+                ])
+                .unwrap();
+        })
+        .await;
+        let config = broker_config(&cluster).await;
+        for (key, value) in [
+            ("fileReservedTime", "72"),
+            ("deleteWhen", "04"),
+            ("diskMaxUsedSpaceRatio", "75"),
+            ("diskSpaceWarningLevelRatio", "90"),
+            ("diskSpaceCleanForciblyRatio", "85"),
+            ("cleanFileForciblyEnable", "true"),
+            ("cleanResourceInterval", "100"),
+            ("deleteFileBatchMax", "10"),
+        ] {
+            assert_eq!(config.get(key).map(String::as_str), Some(value), "{key}");
+        }
+        assert!(
+            !config.contains_key("fileReservedTimeMillis"),
+            "Fulmen's own keys are not Java's"
+        );
+
+        cluster.invoke(create_topic(TOPIC, 1, 1)).await;
+        let body = vec![b'y'; 10 * 1024];
+        for _ in 0..150 {
+            let sent = cluster.invoke(send_v2(TOPIC, 0, "A", &body)).await;
+            assert_eq!(sent.response_code(), ResponseCode::SUCCESS, "{:?}", sent.remark);
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(min_offset(&cluster, 0).await, 0, "72 h not over");
+
+        let every_hour = (0..24).map(|hour| hour.to_string()).collect::<Vec<_>>().join(";");
+        let updated = cluster
+            .invoke(update_broker_config(&[
+                ("fileReservedTime", "0"),
+                ("deleteWhen", every_hour.as_str()),
+                ("deleteFileBatchMax", "not a number"),
+            ]))
+            .await;
+        assert_eq!(updated.response_code(), ResponseCode::SUCCESS);
+        let config = broker_config(&cluster).await;
+        assert_eq!(config["fileReservedTime"], "0");
+        assert_eq!(config["deleteWhen"], every_hour);
+        assert_eq!(
+            config["deleteFileBatchMax"], "10",
+            "a bad value leaves the setting"
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while min_offset(&cluster, 0).await == 0 {
+            assert!(Instant::now() < deadline, "the live settings were not used");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         cluster.stop().await;
