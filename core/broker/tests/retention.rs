@@ -182,7 +182,7 @@ async fn broker_config(cluster: &Cluster) -> std::collections::HashMap<String, S
     let response = cluster
         .invoke(RemotingCommand::request(RequestCode::GET_BROKER_CONFIG))
         .await;
-    fulmen_protocol::properties::parse(&String::from_utf8(response.body.to_vec()).unwrap())
+    fulmen_protocol::properties::parse(std::str::from_utf8(&response.body).unwrap())
         .into_iter()
         .collect()
 }
