@@ -34,6 +34,7 @@ mod get_result;
 mod index_file;
 mod index_header;
 mod index_service;
+mod local_time;
 mod mapped_file;
 mod mapped_file_queue;
 mod markers;

@@ -109,37 +109,6 @@ impl RetentionConfig {
     }
 }
 
-/// The current hour of the day in the local time zone (Java's `Calendar.HOUR_OF_DAY`). The `time` crate only
-/// reads the zone while the process is single-threaded; otherwise (a running broker) the `TZ` variable is read
-/// as a fixed offset if it is one, and UTC is used if not (the Fulmen binary and its containers run in UTC).
-pub(crate) fn local_hour_now() -> u8 {
-    let now = time::OffsetDateTime::now_utc();
-    let offset = time::UtcOffset::current_local_offset()
-        .ok()
-        .or_else(tz_fixed_offset)
-        .unwrap_or(time::UtcOffset::UTC);
-    now.to_offset(offset).hour()
-}
-
-/// A `TZ` of the POSIX form `NAME[+-]HH[:MM]` without daylight rules (e.g. `UTC`, `CST-8`), as an offset.
-fn tz_fixed_offset() -> Option<time::UtcOffset> {
-    let tz = std::env::var("TZ").ok()?;
-    let rest = tz.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-    if rest.is_empty() {
-        return (!tz.is_empty()).then_some(time::UtcOffset::UTC);
-    }
-    let (sign, digits) = match rest.as_bytes().first()? {
-        b'-' => (1i32, &rest[1..]),
-        b'+' => (-1i32, &rest[1..]),
-        _ => (-1i32, rest),
-    };
-    let mut parts = digits.split(':');
-    let hours: i32 = parts.next()?.parse().ok()?;
-    let minutes: i32 = parts.next().map_or(Some(0), |m| m.parse().ok())?;
-    // POSIX offsets are west-positive: `CST-8` is UTC+8.
-    time::UtcOffset::from_whole_seconds(sign * (hours * 3600 + minutes * 60)).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +153,5 @@ mod tests {
         assert!(config.is_delete_hour(23));
         assert!(!config.is_delete_hour(5));
         assert!(!RetentionConfig::default().is_delete_hour(3));
-        assert!(local_hour_now() < 24);
     }
 }

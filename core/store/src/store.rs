@@ -34,6 +34,7 @@ use crate::flush::{FlushRequests, FlushService, FlushTarget};
 use crate::fs_util::create_dir_all_durable;
 use crate::get_result::GetMessageResult;
 use crate::index_service::IndexService;
+use crate::local_time::local_hour_now;
 use crate::markers::{StoreLock, abort_marker_exists, create_abort_marker, remove_abort_marker};
 use crate::message_to_store::{
     BatchToStore, MessageToStore, PreparedPut, PutLimits, Refusal, prepare_batch, prepare_message,
@@ -44,7 +45,7 @@ use crate::put_state::PutState;
 use crate::query_result::{QueryMessageResult, query_message};
 use crate::recovery::{RecoveryMode, recover};
 use crate::retention::{CleanClock, CleanReport, CleanScope, Retention};
-use crate::retention_config::{RetentionConfig, local_hour_now};
+use crate::retention_config::RetentionConfig;
 use crate::time_search::{BoundaryType, offset_by_time};
 
 /// The name of the checkpoint file in the store root.
