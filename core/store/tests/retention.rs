@@ -310,3 +310,33 @@ fn a_crash_right_after_deletion_recovers_from_the_first_remaining_file() {
     assert_queues_follow(&store);
     store.shutdown().unwrap();
 }
+
+#[test]
+fn a_crash_with_a_checkpoint_inside_a_deleted_file_scans_from_the_first_remaining_file() {
+    let (dir, disk, store) = open_store(0.1, Duration::from_secs(3600));
+    let root = dir.path();
+    fill(&store, 0..40);
+    // The clean stop writes a checkpoint in the second file; nothing writes another one before the crash.
+    store.shutdown().unwrap();
+    drop(store);
+    let store = MessageStore::open(config(root, &disk, Duration::from_secs(3600))).unwrap();
+    fill(&store, 40..200);
+    disk.set(0.87);
+    assert!(store.clean_expired_files_now().unwrap().commit_log_files >= 4);
+    assert!(
+        store.commit_log_min_offset() > 2 * 4096,
+        "the checkpoint's file is gone"
+    );
+    let mins: Vec<_> = TOPICS.iter().map(|topic| store.min_offset(topic, 0)).collect();
+    drop(store);
+    disk.set(0.1);
+    let store = MessageStore::open(config(root, &disk, Duration::from_secs(3600))).unwrap();
+    assert!(!store.last_stop_was_clean());
+    let recovered: Vec<_> = TOPICS.iter().map(|topic| store.min_offset(topic, 0)).collect();
+    assert_eq!(recovered, mins);
+    assert_queues_follow(&store);
+    for topic in TOPICS {
+        assert_eq!(store.max_offset(topic, 0), 100, "{topic}");
+    }
+    store.shutdown().unwrap();
+}
