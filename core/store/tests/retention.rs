@@ -88,6 +88,11 @@ fn assert_queues_follow(store: &MessageStore) {
     }
 }
 
+/// The min offset of each test queue.
+fn queue_mins(store: &MessageStore) -> Vec<i64> {
+    TOPICS.iter().map(|topic| store.min_offset(topic, 0)).collect()
+}
+
 /// The commitlog files the store uses (a preallocated spare may sit in the directory too).
 fn active_files(store: &MessageStore) -> usize {
     let first = store.commit_log_min_offset() / 4096;
@@ -138,7 +143,7 @@ fn expired_files_go_oldest_first_and_queues_index_and_reopen_follow() {
         index_files_before - report.index_files
     );
     assert_queues_follow(&store);
-    let after_delete: Vec<_> = TOPICS.iter().map(|topic| store.min_offset(topic, 0)).collect();
+    let after_delete = queue_mins(&store);
     let found = store.query_message(
         TOPICS[0],
         &format!("ID-{}-{}", TOPICS[0], after_delete[0]),
@@ -162,7 +167,7 @@ fn expired_files_go_oldest_first_and_queues_index_and_reopen_follow() {
     let store = MessageStore::open(config(root, &disk, reserved)).unwrap();
     assert!(store.last_stop_was_clean());
     assert_eq!(store.commit_log_min_offset(), commit_min);
-    let reopened: Vec<_> = TOPICS.iter().map(|topic| store.min_offset(topic, 0)).collect();
+    let reopened = queue_mins(&store);
     assert_eq!(reopened, after_delete, "min offsets survive a clean restart");
     assert_queues_follow(&store);
     fill(&store, 210..220);
@@ -172,7 +177,7 @@ fn expired_files_go_oldest_first_and_queues_index_and_reopen_follow() {
     let store = MessageStore::open(config(root, &disk, reserved)).unwrap();
     assert!(!store.last_stop_was_clean());
     assert_eq!(store.commit_log_min_offset(), commit_min);
-    let recovered: Vec<_> = TOPICS.iter().map(|topic| store.min_offset(topic, 0)).collect();
+    let recovered = queue_mins(&store);
     assert_eq!(recovered, after_delete, "min offsets survive a crash");
     assert_queues_follow(&store);
     for topic in TOPICS {
@@ -293,14 +298,14 @@ fn a_crash_right_after_deletion_recovers_from_the_first_remaining_file() {
     fill(&store, 0..150);
     assert!(store.clean_expired_files_now().unwrap().commit_log_files >= 3);
     fill(&store, 150..160);
-    let mins: Vec<_> = TOPICS.iter().map(|topic| store.min_offset(topic, 0)).collect();
+    let mins = queue_mins(&store);
     let commit_min = store.commit_log_min_offset();
     drop(store);
     disk.set(0.1);
     let store = MessageStore::open(config(root, &disk, Duration::from_secs(3600))).unwrap();
     assert!(!store.last_stop_was_clean());
     assert_eq!(store.commit_log_min_offset(), commit_min);
-    let recovered: Vec<_> = TOPICS.iter().map(|topic| store.min_offset(topic, 0)).collect();
+    let recovered = queue_mins(&store);
     assert_eq!(recovered, mins);
     assert_queues_follow(&store);
     for topic in TOPICS {
@@ -327,12 +332,12 @@ fn a_crash_with_a_checkpoint_inside_a_deleted_file_scans_from_the_first_remainin
         store.commit_log_min_offset() > 2 * 4096,
         "the checkpoint's file is gone"
     );
-    let mins: Vec<_> = TOPICS.iter().map(|topic| store.min_offset(topic, 0)).collect();
+    let mins = queue_mins(&store);
     drop(store);
     disk.set(0.1);
     let store = MessageStore::open(config(root, &disk, Duration::from_secs(3600))).unwrap();
     assert!(!store.last_stop_was_clean());
-    let recovered: Vec<_> = TOPICS.iter().map(|topic| store.min_offset(topic, 0)).collect();
+    let recovered = queue_mins(&store);
     assert_eq!(recovered, mins);
     assert_queues_follow(&store);
     for topic in TOPICS {
