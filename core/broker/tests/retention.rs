@@ -196,6 +196,8 @@ async fn retention_settings_show_in_the_config_and_update_live() {
                 .apply_properties([
                     ("cleanResourceInitialDelay", "100"),
                     ("cleanResourceInterval", "100"),
+                    // The machine's disk may be over a ratio; this test is about the hour and the age.
+                    ("simulatedDiskUsedRatio", "0.1"),
                 ])
                 .unwrap();
         })

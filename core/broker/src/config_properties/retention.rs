@@ -1,12 +1,15 @@
 //! The broker.conf keys of retention (Java's `MessageStoreConfig`: `fileReservedTime`, `deleteWhen`, the disk
 //! ratios, `cleanResourceInterval`, `deleteFileBatchMax`, `cleanFileForciblyEnable`, the deletion pauses), read
-//! into [`fulmen_store::RetentionConfig`], at start and by UPDATE_BROKER_CONFIG. Two keys are Fulmen's own, for
-//! tests that cannot wait hours: `fileReservedTimeMillis` (the reserved time in milliseconds instead of Java's
-//! hours) and `cleanResourceInitialDelay` (milliseconds before the first clean pass; Java always waits 60 s).
+//! into [`fulmen_store::RetentionConfig`], at start and by UPDATE_BROKER_CONFIG. Three keys are Fulmen's own, for
+//! tests: `fileReservedTimeMillis` (the reserved time in milliseconds instead of Java's hours),
+//! `cleanResourceInitialDelay` (milliseconds before the first clean pass; Java always waits 60 s) and
+//! `simulatedDiskUsedRatio` (a fraction 0.0..=1.0 the clean service takes as the disk usage instead of asking
+//! `statvfs`, so that a test neither depends on how full the machine's disk is nor needs to fill it).
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use fulmen_store::{MessageStore, RetentionConfig};
+use fulmen_store::{MessageStore, RetentionConfig, SimulatedDiskUsage};
 
 use super::{boolean, millis, parse, text};
 
@@ -47,6 +50,14 @@ const SETTERS: &[(&str, Setter)] = &[
     }),
     ("deleteFileBatchMax", |r, v| {
         parse(v).map(|x| r.delete_file_batch_max = x)
+    }),
+    ("simulatedDiskUsedRatio", |r, v| {
+        let ratio: f64 = parse(v)?;
+        if !(0.0..=1.0).contains(&ratio) {
+            return Err("expected a fraction from 0.0 to 1.0".into());
+        }
+        r.disk_usage = Arc::new(SimulatedDiskUsage::new(ratio));
+        Ok(())
     }),
 ];
 
@@ -171,10 +182,18 @@ mod tests {
         let fulmen = [
             ("fileReservedTimeMillis", "1500"),
             ("cleanResourceInitialDelay", "100"),
+            ("simulatedDiskUsedRatio", "0.95"),
         ];
         config.apply_properties(fulmen).unwrap();
         assert_eq!(config.store.retention.file_reserved_time.as_millis(), 1500);
         assert_eq!(config.store.retention.clean_initial_delay.as_millis(), 100);
+        let disk = &config.store.retention.disk_usage;
+        assert_eq!(disk.used_ratio(std::path::Path::new("/")), Some(0.95));
+        assert!(
+            config
+                .apply_properties([("simulatedDiskUsedRatio", "95")])
+                .is_err()
+        );
         let error = config
             .apply_properties([("deleteFileBatchMax", "many")])
             .unwrap_err()

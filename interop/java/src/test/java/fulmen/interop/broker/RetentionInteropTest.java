@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Retention seen by the official clients: a {@code fulmen broker} with 1 MiB commitlog files, a 2 s reserved time
- * (Fulmen's {@code fileReservedTimeMillis}), every hour a delete hour and a clean pass every 500 ms deletes every
- * commitlog file but the active one once it is 2 s old. The admin tool then sees the queue's min offset move up, and a
+ * (Fulmen's {@code fileReservedTimeMillis}), a roomy simulated disk (Fulmen's {@code simulatedDiskUsedRatio}), every
+ * hour a delete hour and a clean pass every 500 ms deletes every commitlog file but the active one once it is 2 s
+ * old. The admin tool then sees the queue's min offset move up, and a
  * lite pull consumer of a fresh group starting from the first offset (it pulls offset 0, gets PULL_OFFSET_MOVED and
  * jumps to the new minimum) receives exactly the messages that remain, and none of the deleted ones.
  */
@@ -54,6 +55,9 @@ class RetentionInteropTest {
             "cleanResourceInitialDelay", "500",
             "cleanResourceInterval", "500",
             "deleteCommitLogFilesInterval", "0",
+            // Fulmen's own key: the test must not depend on how full the machine's disk is (over 85 % every file
+            // would go at once, over 90 % sends would be refused).
+            "simulatedDiskUsedRatio", "0.1",
             "flushDiskType", "ASYNC_FLUSH");
         try (FulmenNameServer namesrv = FulmenNameServer.start();
              FulmenBroker broker = FulmenBroker.start(namesrv.address(), dir, 0, settings);
