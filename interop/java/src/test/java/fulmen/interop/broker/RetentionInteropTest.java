@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
  * Retention seen by the official clients: a {@code fulmen broker} with 1 MiB commitlog files, a 2 s reserved time
  * (Fulmen's {@code fileReservedTimeMillis}), a roomy simulated disk (Fulmen's {@code simulatedDiskUsedRatio}), every
  * hour a delete hour and a clean pass every 500 ms deletes every commitlog file but the active one once it is 2 s
- * old. The admin tool then sees the queue's min offset move up, and a
- * lite pull consumer of a fresh group starting from the first offset (it pulls offset 0, gets PULL_OFFSET_MOVED and
- * jumps to the new minimum) receives exactly the messages that remain, and none of the deleted ones.
+ * old. The admin tool then sees the queue's min offset move up, and a lite pull consumer of a fresh group starting
+ * from the first offset (it pulls offset 0, gets PULL_OFFSET_MOVED and jumps to the new minimum) receives exactly the
+ * messages that remain, and none of the deleted ones.
  */
 @DisplayName("Fulmen broker deleting expired commitlog files, seen by the official RocketMQ 5.3.3 clients")
 class RetentionInteropTest {
