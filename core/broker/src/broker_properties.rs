@@ -2,7 +2,7 @@
 //! field of `BrokerConfig`, `NettyServerConfig`, `NettyClientConfig` and `MessageStoreConfig` with a value
 //! (`MixAll.object2Properties`), sorted by key (`properties2String(…, true)`). Fulmen answers the fields it has or
 //! whose Java default describes what it does, under Java's key names; fields of features it does not implement
-//! (HA, delay levels, retention, POP, thread pools) are left out rather than reported falsely.
+//! (HA, delay levels, POP, thread pools) are left out rather than reported falsely.
 
 use std::time::Duration;
 
@@ -104,6 +104,9 @@ pub(crate) fn broker_properties(state: &BrokerState) -> Vec<(&'static str, Strin
         ("brokerRole", "ASYNC_MASTER".into()),
     ];
     entries.extend(config.transaction.java_properties());
+    entries.extend(crate::config_properties::retention::properties(
+        &state.store.retention_config(),
+    ));
     if !config.namesrv_addrs.is_empty() {
         // Java leaves out a null namesrvAddr.
         entries.push(("namesrvAddr", config.namesrv_addrs.join(";")));

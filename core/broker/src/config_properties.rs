@@ -10,6 +10,8 @@ use fulmen_store::FlushMode;
 use crate::config::BrokerConfig;
 use crate::error::{BrokerError, Result};
 
+pub(crate) mod retention;
+
 /// What applying a properties file did besides setting values.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct AppliedProperties {
@@ -124,9 +126,14 @@ impl BrokerConfig {
     ) -> Result<AppliedProperties> {
         let mut applied = AppliedProperties::default();
         for (key, value) in entries {
-            match SETTERS.iter().find(|(name, _)| *name == key) {
-                Some((_, set)) => set(self, value.trim())
-                    .map_err(|reason| BrokerError::Config(format!("{key}={value}: {reason}")))?,
+            let outcome = match SETTERS.iter().find(|(name, _)| *name == key) {
+                Some((_, set)) => Some(set(self, value.trim())),
+                None => retention::set(&mut self.store.retention, key, value),
+            };
+            match outcome {
+                Some(result) => {
+                    result.map_err(|reason| BrokerError::Config(format!("{key}={value}: {reason}")))?
+                }
                 None => applied.ignored.push(key.to_owned()),
             }
         }
@@ -207,7 +214,11 @@ mod tests {
         assert!(!config.auto_create_subscription_group);
         assert_eq!(config.default_topic_queue_nums, 4);
         assert_eq!(config.offset_persist_interval, Duration::from_secs(1));
-        assert_eq!(applied.ignored, ["deleteWhen", "fileReservedTime"]);
+        assert!(applied.ignored.is_empty(), "{applied:?}");
+        assert_eq!(
+            config.store.retention.file_reserved_time,
+            Duration::from_secs(48 * 3600)
+        );
         config.validate().unwrap();
     }
 

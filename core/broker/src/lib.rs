@@ -19,7 +19,8 @@
 //! ```
 //!
 //! Not implemented yet: delay levels (a `DELAY` property is stored as a normal message), retry / DLQ
-//! (`CONSUMER_SEND_MSG_BACK`), retention, POP.
+//! (`CONSUMER_SEND_MSG_BACK`), POP. Retention (deleting expired commitlog, consume-queue and index files, the
+//! disk-full flag) runs in the store (`fulmen_store::RetentionConfig`).
 
 mod broker;
 mod broker_properties;

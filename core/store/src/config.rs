@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::error::{Result, StoreError};
 use crate::index_file::IndexFileGeometry;
+use crate::retention_config::RetentionConfig;
 use crate::tags_code::{TagHashResolver, TagsCodeResolver};
 
 /// The default commitlog file size: 1 GiB (`mappedFileSizeCommitLog`).
@@ -74,6 +75,8 @@ pub struct StoreConfig {
     pub max_msgs_num_batch: usize,
     /// The `maxNum` a broker uses for a query by unique key (`defaultQueryMaxNum`, 32).
     pub default_query_max_num: usize,
+    /// When old files are deleted and when the disk counts as full (`retention_config.rs`).
+    pub retention: RetentionConfig,
 }
 
 impl fmt::Debug for StoreConfig {
@@ -96,6 +99,7 @@ impl fmt::Debug for StoreConfig {
             .field("index_geometry", &self.index_geometry)
             .field("max_msgs_num_batch", &self.max_msgs_num_batch)
             .field("default_query_max_num", &self.default_query_max_num)
+            .field("retention", &self.retention)
             .finish()
     }
 }
@@ -118,6 +122,7 @@ impl StoreConfig {
             index_geometry: IndexFileGeometry::default(),
             max_msgs_num_batch: 64,
             default_query_max_num: 32,
+            retention: RetentionConfig::default(),
         }
     }
 
@@ -172,6 +177,9 @@ impl StoreConfig {
         self.index_geometry.file_size()?;
         if self.index_geometry.index_num < 2 {
             return invalid("index_geometry.index_num must be at least 2 (entry 0 is never used)".into());
+        }
+        if self.retention.clean_resource_interval.is_zero() {
+            return invalid("retention.clean_resource_interval is 0".into());
         }
         if self.consume_queue_flush_interval.is_zero() {
             return invalid("consume_queue_flush_interval is 0".into());

@@ -328,6 +328,44 @@ impl ConsumeQueue {
         low
     }
 
+    /// Retention (Java's `ConsumeQueue#deleteExpiredFile`): deletes the files, never the last, whose last entry
+    /// points below `commit_log_min` (the oldest commitlog byte still stored), then moves the min offset past
+    /// the entries that still point below it ([`correct_min_offset`](Self::correct_min_offset)). Returns how
+    /// many files were deleted.
+    pub fn delete_expired(&self, commit_log_min: u64) -> Result<usize> {
+        let min = i64::try_from(commit_log_min).unwrap_or(i64::MAX);
+        let deleted = self
+            .files
+            .delete_expired_files(usize::MAX, std::time::Duration::ZERO, |file| {
+                file.read_array::<CQ_ENTRY_SIZE>(file.size() - CQ_ENTRY_SIZE)
+                    .map(CqEntry::from_bytes)
+                    .is_some_and(|last| last.commit_log_offset < min)
+            })?;
+        if deleted > 0 {
+            tracing::info!(topic = %self.topic, queue_id = self.queue_id, deleted, "deleted expired consume-queue files");
+        }
+        self.correct_min_offset(commit_log_min);
+        Ok(deleted)
+    }
+
+    /// Moves the min offset to the first entry that points at or after `commit_log_min` (Java's
+    /// `correctMinOffset`): entries below it name deleted commitlog data and are no longer served. If even the
+    /// last entry points below it, the min offset becomes the max offset (the queue holds nothing valid). The
+    /// min offset never moves back.
+    pub fn correct_min_offset(&self, commit_log_min: u64) {
+        let min = i64::try_from(commit_log_min).unwrap_or(i64::MAX);
+        let first_stored = (self.files.min_offset() / CQ_ENTRY_SIZE as u64) as i64;
+        self.min_offset.fetch_max(first_stored, Ordering::AcqRel);
+        let first_valid = self.partition_point(|entry| entry.commit_log_offset < min);
+        let previous = self.min_offset.fetch_max(first_valid, Ordering::AcqRel);
+        if first_valid > previous {
+            tracing::info!(
+                topic = %self.topic, queue_id = self.queue_id, min_offset = first_valid,
+                "the consume queue's min offset follows the commitlog"
+            );
+        }
+    }
+
     /// Drops every entry from `offset` on.
     pub fn truncate_to(&self, offset: i64) -> Result<()> {
         let offset = offset.max(0);

@@ -260,6 +260,26 @@ impl IndexService {
         Ok(())
     }
 
+    /// Retention (Java's `IndexService#deleteExpiredFile`): deletes the files, never the last, whose end offset
+    /// is below `commit_log_min`, oldest first; returns how many were deleted. A query still walking a deleted
+    /// file keeps a valid mapping of it.
+    pub fn delete_expired(&self, commit_log_min: i64) -> Result<usize> {
+        let mut files = self.write_files();
+        let mut count = 0;
+        while files.list.len() > 1 && files.list[0].end_phy_offset() < commit_log_min {
+            let file = files.list.remove(0);
+            tracing::info!(file = %file.path().display(), commit_log_min, "deleting an expired index file");
+            file.delete()?;
+            count += 1;
+        }
+        files.unflushed_from = files.unflushed_from.saturating_sub(count);
+        drop(files);
+        if count > 0 {
+            crate::fs_util::sync_dir(&self.dir)?;
+        }
+        Ok(count)
+    }
+
     fn read_files(&self) -> RwLockReadGuard<'_, Files> {
         self.files.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }

@@ -5,6 +5,7 @@
 //! <root>/commitlog/00000000000000000000 …     every message unit, back to back (CommitLog, MappedFileQueue)
 //! <root>/consumequeue/<topic>/<queueId>/…     20-byte entries per queue offset (ConsumeQueue)
 //! <root>/index/<yyyyMMddHHmmssSSS>            hash index of message keys (IndexFile, IndexService)
+//!                                             (old files of all three are deleted by retention.rs)
 //! <root>/checkpoint  abort  lock              recovery point, unclean-stop marker, single-owner lock
 //! <root>/config/*.json                        broker config files, written atomically (config_file)
 //! ```
@@ -17,12 +18,14 @@
 mod allocate;
 mod arrival;
 mod checkpoint;
+mod clean_service;
 mod commit_log;
 mod config;
 pub mod config_file;
 mod consume_queue;
 mod consume_queue_table;
 mod dir_sync;
+mod disk_usage;
 mod error;
 mod filter;
 mod flush;
@@ -31,6 +34,7 @@ mod get_result;
 mod index_file;
 mod index_header;
 mod index_service;
+mod local_time;
 mod mapped_file;
 mod mapped_file_queue;
 mod markers;
@@ -42,6 +46,8 @@ mod put_state;
 mod query_result;
 mod queue_files;
 mod recovery;
+mod retention;
+mod retention_config;
 mod spare_file;
 mod store;
 mod tags_code;
@@ -57,6 +63,7 @@ pub use config::{
 };
 pub use consume_queue::{CQ_ENTRY_SIZE, ConsumeQueue, CqEntry, CqPut, EntriesAt, FILLER_SIZE};
 pub use consume_queue_table::ConsumeQueueTable;
+pub use disk_usage::{DiskUsage, SimulatedDiskUsage, StatvfsDiskUsage};
 pub use error::{Result, StoreError};
 pub use filter::{MessageFilter, TagsCodeFilter};
 pub use fs_util::{file_name_to_offset, offset_to_file_name};
@@ -73,6 +80,8 @@ pub use markers::{ABORT_FILE_NAME, LOCK_FILE_NAME, StoreLock};
 pub use message_to_store::{BatchToStore, MessageToStore, is_indexed};
 pub use put_result::{AppendResult, PutMessageResult, PutMessageStatus};
 pub use query_result::QueryMessageResult;
+pub use retention::CleanReport;
+pub use retention_config::RetentionConfig;
 pub use store::{CHECKPOINT_FILE_NAME, MessageStore};
 pub use tags_code::{TagHashResolver, TagsCodeResolver};
 pub use time_search::BoundaryType;

@@ -319,6 +319,14 @@ impl MappedFile {
         self.flushed_position.fetch_min(position, Ordering::AcqRel);
     }
 
+    /// When the file was last written, in ms since the Unix epoch (its modification time, as Java's
+    /// `getLastModifiedTimestamp`), or `None` if it cannot be read (a file already deleted).
+    pub fn last_modified_millis(&self) -> Option<i64> {
+        let modified = self.file.metadata().ok()?.modified().ok()?;
+        let elapsed = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+        i64::try_from(elapsed.as_millis()).ok()
+    }
+
     /// Deletes the file from disk. The mapping stays valid until the last reference is dropped.
     pub fn delete(&self) -> Result<()> {
         std::fs::remove_file(&self.path).with_path("delete mapped file", &self.path)

@@ -364,6 +364,47 @@ impl MappedFileQueue {
         Ok(count)
     }
 
+    /// Retention (Java's `deleteExpiredFileByTime` / `deleteExpiredFileByOffset`): deletes files from the oldest
+    /// while `expired` says so, never the last (active) file, at most `max` files, pausing `pause` between two
+    /// deletions; stops at the first file that is not expired, so the queue never gets a hole. Returns how many
+    /// were deleted. Readers that still hold a deleted file keep a valid mapping until they drop it.
+    pub fn delete_expired_files(
+        &self,
+        max: usize,
+        pause: std::time::Duration,
+        expired: impl Fn(&MappedFile) -> bool,
+    ) -> Result<usize> {
+        let mut count = 0;
+        while count < max {
+            let Some(first) = ({
+                let files = self.read_files();
+                (files.len() > 1).then(|| files[0].clone())
+            }) else {
+                break;
+            };
+            if !expired(&first) {
+                break;
+            }
+            {
+                let mut files = self.write_files();
+                if files.len() < 2 || !Arc::ptr_eq(&files[0], &first) {
+                    break;
+                }
+                files.remove(0);
+            }
+            tracing::info!(file = %first.path().display(), "deleting an expired file");
+            first.delete()?;
+            count += 1;
+            if count < max && !pause.is_zero() {
+                std::thread::sleep(pause);
+            }
+        }
+        if count > 0 {
+            sync_dir(&self.dir)?;
+        }
+        Ok(count)
+    }
+
     /// Deletes every file (used when a queue must restart at another offset).
     pub fn delete_all(&self) -> Result<()> {
         self.forget_spare();

@@ -26,6 +26,10 @@
 //!   below that offset. After an unclean stop, the first flush also makes the loaded files and directories
 //!   durable again (`ConsumeQueueTable::assume_creation_not_durable`): they may have been in the page cache only.
 //!
+//! * Retention may have deleted the first files of the commitlog, of consume queues and of the index: the
+//!   commitlog then starts at its first file's offset, and each consume queue's min offset moves past the
+//!   entries that point below it (Java's `recoverOffsetTable` → `correctMinOffset`).
+//!
 //! A unit acknowledged under sync flush was fsynced before the acknowledgement, and fsynced data below the
 //! checkpoint is never rescanned, so it survives any crash.
 
@@ -160,6 +164,11 @@ pub(crate) fn recover(
     }
     // Index entries for units cut off (the index's last entry is a unit start, below `end` if it survived).
     index.truncate_from(end as i64, &store_time)?;
+    // Retention may have deleted the first commitlog files: entries pointing below them are not served.
+    let min = commit_log.min_offset();
+    for queue in queues.all() {
+        queue.correct_min_offset(min);
+    }
     scan.recovered.commit_log_end = end;
     Ok(scan.recovered)
 }

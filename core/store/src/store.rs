@@ -23,6 +23,7 @@ use fulmen_protocol::msgid::OffsetMessageId;
 use crate::allocate::FileAllocator;
 use crate::arrival::{MessageArrival, MessageArrivalListener};
 use crate::checkpoint::{Checkpoint, CheckpointFile};
+use crate::clean_service::{CleanService, CleanTarget};
 use crate::commit_log::CommitLog;
 use crate::config::{FlushMode, StoreConfig};
 use crate::consume_queue::CqEntry;
@@ -33,6 +34,7 @@ use crate::flush::{FlushRequests, FlushService, FlushTarget};
 use crate::fs_util::create_dir_all_durable;
 use crate::get_result::GetMessageResult;
 use crate::index_service::IndexService;
+use crate::local_time::local_hour_now;
 use crate::markers::{StoreLock, abort_marker_exists, create_abort_marker, remove_abort_marker};
 use crate::message_to_store::{
     BatchToStore, MessageToStore, PreparedPut, PutLimits, Refusal, prepare_batch, prepare_message,
@@ -42,6 +44,8 @@ use crate::put_result::{AppendResult, PutMessageResult, PutMessageStatus};
 use crate::put_state::PutState;
 use crate::query_result::{QueryMessageResult, query_message};
 use crate::recovery::{RecoveryMode, recover};
+use crate::retention::{CleanClock, CleanReport, CleanScope, Retention};
+use crate::retention_config::RetentionConfig;
 use crate::time_search::{BoundaryType, offset_by_time};
 
 /// The name of the checkpoint file in the store root.
@@ -53,6 +57,7 @@ pub struct MessageStore {
     flush_requests: Arc<FlushRequests>,
     flush_service: Mutex<Option<FlushService>>,
     allocator: Mutex<Option<FileAllocator>>,
+    clean_service: Mutex<Option<CleanService>>,
     last_stop_was_clean: bool,
 }
 
@@ -79,6 +84,11 @@ struct StoreInner {
     dispatched_offset: AtomicU64,
     last_store_timestamp: AtomicI64,
     listener: RwLock<Option<Arc<dyn MessageArrivalListener>>>,
+    /// Retention state: the manual delete request and the disk-full flag (`retention.rs`).
+    retention: Retention,
+    /// The retention settings, which UPDATE_BROKER_CONFIG may change while the store runs (the clean thread's
+    /// initial delay and interval stay as they were at open, as Java's schedule does).
+    retention_config: RwLock<RetentionConfig>,
     closed: AtomicBool,
     _lock: StoreLock,
 }
@@ -134,6 +144,8 @@ impl MessageStore {
             dispatched_offset: AtomicU64::new(recovered.commit_log_end),
             last_store_timestamp: AtomicI64::new(timestamp_floor),
             listener: RwLock::new(None),
+            retention: Retention::default(),
+            retention_config: RwLock::new(config.retention.clone()),
             closed: AtomicBool::new(false),
             _lock: lock,
             config,
@@ -155,11 +167,18 @@ impl MessageStore {
             inner.config.flush_mode,
             inner.config.consume_queue_flush_interval,
         )?;
+        let retention = &inner.config.retention;
+        let clean_service = CleanService::start(
+            inner.clone(),
+            retention.clean_initial_delay,
+            retention.clean_resource_interval,
+        )?;
         Ok(MessageStore {
             inner,
             flush_requests: service.requests(),
             flush_service: Mutex::new(Some(service)),
             allocator: Mutex::new(Some(allocator)),
+            clean_service: Mutex::new(Some(clean_service)),
             last_stop_was_clean: !unclean,
         })
     }
@@ -362,6 +381,53 @@ impl MessageStore {
         self.inner.commit_log.flushed_offset() as i64
     }
 
+    /// Runs one retention pass now, as the clean thread does every `cleanResourceInterval`
+    /// (`retention.rs`): deletes expired commitlog files if it is a `deleteWhen` hour, the disk is over a
+    /// ratio or a manual delete was requested, then the consume-queue and index files that point only below the
+    /// new commitlog minimum.
+    pub fn clean_expired_files_now(&self) -> Result<CleanReport> {
+        self.ensure_open()?;
+        self.inner.run_clean_pass()
+    }
+
+    /// Makes the next 20 retention passes delete expired commitlog files whatever the hour (admin
+    /// DELETE_EXPIRED_COMMITLOG, Java's `executeDeleteFilesManually`).
+    pub fn execute_delete_files_manually(&self) {
+        self.inner.retention.request_manual_delete();
+    }
+
+    /// The retention settings in force.
+    pub fn retention_config(&self) -> RetentionConfig {
+        self.inner.retention_config()
+    }
+
+    /// Replaces the retention settings; the next pass uses them (Java's live `MessageStoreConfig` update).
+    pub fn set_retention_config(&self, config: RetentionConfig) {
+        *self
+            .inner
+            .retention_config
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = config;
+    }
+
+    /// Whether the last retention pass found the disk over `diskSpaceWarningLevelRatio`; puts then fail with
+    /// `SERVICE_NOT_AVAILABLE`.
+    pub fn is_disk_full(&self) -> bool {
+        self.inner.retention.is_disk_full()
+    }
+
+    /// The used fraction of the disks under the commitlog, the consume queues and the index (Java's
+    /// `diskUtil`), each `None` if unreadable.
+    pub fn disk_used_ratios(&self) -> [Option<f64>; 3] {
+        let config = &self.inner.config;
+        let usage = self.inner.retention_config().disk_usage;
+        [
+            usage.used_ratio(&config.commit_log_dir()),
+            usage.used_ratio(&config.consume_queue_dir()),
+            usage.used_ratio(&config.index_dir()),
+        ]
+    }
+
     /// Stops the store cleanly: refuses new puts, waits for the append in progress, writes the consume-queue
     /// entries that had failed, stops the background threads, deletes the preallocated spare files, flushes the
     /// commitlog, the consume queues and the checkpoint, and removes the `abort` marker. Idempotent. Dropping a
@@ -381,20 +447,13 @@ impl MessageStore {
                 .publish_dispatched(&state, self.inner.commit_log.max_offset());
             caught_up
         };
-        let service = self
-            .flush_service
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
-        if let Some(mut service) = service {
+        if let Some(mut clean_service) = take_service(&self.clean_service) {
+            clean_service.stop();
+        }
+        if let Some(mut service) = take_service(&self.flush_service) {
             service.stop(true);
         }
-        let allocator = self
-            .allocator
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
-        if let Some(mut allocator) = allocator {
+        if let Some(mut allocator) = take_service(&self.allocator) {
             allocator.stop();
         }
         self.inner.commit_log.files().close_spare();
@@ -442,6 +501,12 @@ impl StoreInner {
         } else {
             None
         };
+        if self.retention.is_disk_full() {
+            return PutMessageResult::failed(
+                PutMessageStatus::ServiceNotAvailable,
+                "the broker's disk is full",
+            );
+        }
         let mut state = self.lock_put_state();
         if self.closed.load(Ordering::Acquire) {
             return PutMessageResult::failed(PutMessageStatus::ServiceNotAvailable, "the store is shut down");
@@ -563,6 +628,59 @@ impl StoreInner {
             .clone();
         if let Some(listener) = listener {
             listener.message_arrived(arrival);
+        }
+    }
+}
+
+/// Takes the background service a slot holds (only the first shutdown finds it).
+fn take_service<T>(slot: &Mutex<Option<T>>) -> Option<T> {
+    slot.lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take()
+}
+
+impl StoreInner {
+    fn retention_config(&self) -> RetentionConfig {
+        self.retention_config
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn run_clean_pass(&self) -> Result<CleanReport> {
+        let config = &self.config;
+        let retention = self.retention_config();
+        let scope = CleanScope {
+            config: &retention,
+            commit_log: &self.commit_log,
+            queues: &self.queues,
+            index: &self.index,
+            consume_queue_dir: &config.consume_queue_dir(),
+        };
+        let clock = CleanClock {
+            now_millis: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |elapsed| {
+                    i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+                }),
+            hour: local_hour_now(),
+        };
+        self.retention.run_pass(&scope, clock)
+    }
+}
+
+impl CleanTarget for StoreInner {
+    fn clean_pass(&self) {
+        match self.run_clean_pass() {
+            Ok(report) if report != CleanReport::default() => {
+                tracing::info!(
+                    ?report,
+                    min_offset = self.commit_log.min_offset(),
+                    "deleted expired store files"
+                );
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "a retention pass failed"),
         }
     }
 }

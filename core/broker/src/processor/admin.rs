@@ -176,7 +176,14 @@ pub(super) fn runtime_info(state: &BrokerState) -> Reply {
         .store
         .message_at(state.store.commit_log_min_offset())
         .map_or(-1, |message| message.store_timestamp);
-    let table = IndexMap::from([
+    // Java's `getDiskPartitionSpaceUsedPercent` gives -1 for a path it cannot measure; `{:?}` of these
+    // hundredths prints what Java's `String.valueOf(double)` does (`0.65`, `-1.0`).
+    let [commit_log_ratio, consume_queue_ratio, _] = state
+        .store
+        .disk_used_ratios()
+        .map(|ratio| format!("{:?}", ratio.unwrap_or(-1.0)));
+    let commit_log_dir = state.config.store.commit_log_dir();
+    let mut table = IndexMap::from([
         ("brokerVersionDesc".to_owned(), "V5_3_3".to_owned()),
         ("brokerVersion".to_owned(), Version::CURRENT.to_string()),
         // A running master (Java's isSpecialServiceRunning).
@@ -192,5 +199,11 @@ pub(super) fn runtime_info(state: &BrokerState) -> Reply {
             state.store.commit_log_max_offset().to_string(),
         ),
     ]);
+    table.insert(
+        format!("commitLogDiskRatio_{}", commit_log_dir.display()),
+        commit_log_ratio.clone(),
+    );
+    table.insert("commitLogDiskRatio".to_owned(), commit_log_ratio);
+    table.insert("consumeQueueDiskRatio".to_owned(), consume_queue_ratio);
     encoded(&KvTable { table })
 }

@@ -3,9 +3,10 @@
 //!
 //! GET answers the configuration as sorted Java properties text, with the `version` header field of
 //! `GetBrokerConfigResponseHeader` (the configuration's `DataVersion` as JSON). UPDATE refuses the black-listed
-//! keys as Java does (NO_PERMISSION), applies the settings that are live in Fulmen ([`crate::live_config`]) and,
-//! like Java for keys it does not know, accepts and ignores the others (logged): Fulmen has no broker config file
-//! to write them to, and its other settings are fixed at start.
+//! keys as Java does (NO_PERMISSION), applies the settings that are live in Fulmen ([`crate::live_config`], and
+//! the store's retention settings, `config_properties/retention.rs`) and, like Java for keys it does not know,
+//! accepts and ignores the others (logged): Fulmen has no broker config file to write them to, and its other
+//! settings are fixed at start.
 
 use fulmen_protocol::body::JsonBody;
 use fulmen_protocol::properties;
@@ -49,7 +50,9 @@ pub(super) fn update(state: &BrokerState, ctx: &RequestContext, request: &Remoti
             "Can not update config in black list.",
         ));
     }
-    let ignored = state.live.apply(&entries);
+    let retention = crate::config_properties::retention::update_store(&state.store, &entries);
+    let mut ignored = state.live.apply(&entries);
+    ignored.retain(|key| !retention.contains(key));
     if !ignored.is_empty() {
         tracing::warn!(
             ?ignored,

@@ -20,6 +20,7 @@ mod retry_dlq;
 mod send;
 mod send_back;
 mod send_checks;
+mod store_admin;
 mod topic_admin;
 
 use std::sync::Arc;
@@ -80,6 +81,7 @@ pub(crate) const HANDLED_CODES: &[RequestCode] = &[
     RequestCode::GET_CONSUME_STATS,
     RequestCode::GET_TOPIC_STATS_INFO,
     RequestCode::GET_BROKER_RUNTIME_INFO,
+    RequestCode::DELETE_EXPIRED_COMMITLOG,
     RequestCode::GET_BROKER_CONFIG,
     RequestCode::UPDATE_BROKER_CONFIG,
     RequestCode::CHECK_CLIENT_CONFIG,
@@ -154,6 +156,7 @@ impl RequestProcessor for BrokerProcessor {
                 RequestCode::GET_CONSUME_STATS => admin::consume_stats(&state, &request),
                 RequestCode::GET_TOPIC_STATS_INFO => admin::topic_stats(&state, &request),
                 RequestCode::GET_BROKER_RUNTIME_INFO => admin::runtime_info(&state),
+                RequestCode::DELETE_EXPIRED_COMMITLOG => store_admin::delete_expired_commit_log(&state),
                 RequestCode::GET_BROKER_CONFIG => broker_config::get(&state),
                 RequestCode::UPDATE_BROKER_CONFIG => broker_config::update(&state, &ctx, &request),
                 RequestCode::LOCK_BATCH_MQ => locks::lock_batch(&state, &request),

@@ -208,7 +208,11 @@ fn put_result_response(
         ),
         PutMessageStatus::ServiceNotAvailable => (
             ResponseCode::SERVICE_NOT_AVAILABLE,
-            Some("service not available now. It may be caused by the broker shutting down.".to_owned()),
+            Some(format!(
+                "service not available now. It may be caused by one of the following reasons: the broker's disk is \
+                 full [{}], messages are put to the slave, message store has been shut down, etc.",
+                disk_util(&state.store)
+            )),
         ),
         PutMessageStatus::CreateMappedFileFailed => (
             ResponseCode::SYSTEM_ERROR,
@@ -248,4 +252,11 @@ fn put_result_response(
         response.set_ext_field(keys::TRACE_SWITCH, state.live.trace_on().to_string());
     }
     response
+}
+
+/// Java's `SendMessageProcessor#diskUtil`: the used ratio of the commitlog, consume-queue and index disks
+/// (`-1.00` when unreadable).
+fn disk_util(store: &fulmen_store::MessageStore) -> String {
+    let [commit_log, consume_queue, index] = store.disk_used_ratios().map(|ratio| ratio.unwrap_or(-1.0));
+    format!("CL: {commit_log:5.2} CQ: {consume_queue:5.2} INDEX: {index:5.2}")
 }
