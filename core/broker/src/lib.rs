@@ -18,8 +18,9 @@
 //! # }
 //! ```
 //!
-//! Not implemented yet: delay levels (a `DELAY` property is stored as a normal message), retry / DLQ
-//! (`CONSUMER_SEND_MSG_BACK`), retention, POP.
+//! Delay levels (`DELAY`) and 5.x timer messages (`TIMER_*`) are delivered when due (see `schedule`).
+//!
+//! Not implemented yet: retry / DLQ (`CONSUMER_SEND_MSG_BACK`), retention, POP.
 
 mod broker;
 mod broker_properties;
@@ -37,6 +38,7 @@ mod producer_manager;
 mod put_pipeline;
 mod rebalance_locks;
 mod registration;
+mod schedule;
 mod state;
 mod subscription_groups;
 mod time;

@@ -206,6 +206,21 @@ fn put_result_response(
                 state.config.store.max_message_size
             )),
         ),
+        PutMessageStatus::WheelTimerMsgIllegal => (
+            ResponseCode::MESSAGE_ILLEGAL,
+            Some(format!(
+                "timer message illegal, the delay time should not be bigger than the max delay {}ms; or if set del \
+                 msg, the delay time should be bigger than the current time",
+                state.config.timer_max_delay_sec.saturating_mul(1000)
+            )),
+        ),
+        PutMessageStatus::WheelTimerNotEnable => (
+            ResponseCode::SYSTEM_ERROR,
+            Some(format!(
+                "accurate timer message is not enabled, timerWheelEnable is {}",
+                state.config.timer_wheel_enable
+            )),
+        ),
         PutMessageStatus::ServiceNotAvailable => (
             ResponseCode::SERVICE_NOT_AVAILABLE,
             Some("service not available now. It may be caused by the broker shutting down.".to_owned()),
