@@ -99,29 +99,48 @@ async fn restart(cluster: Cluster, root: &std::path::Path) -> Cluster {
     }
 }
 
+/// Sends `body` once with delay level `level` to `Delayed{suffix}` and once with `TIMER_DELAY_MS` to
+/// `Timed{suffix}`.
+async fn send_both(cluster: &Cluster, suffix: &str, body: &str, level: &str, timer_ms: &str) {
+    send_ok(cluster, send(&format!("Delayed{suffix}"), body, "DELAY", level)).await;
+    send_ok(
+        cluster,
+        send(&format!("Timed{suffix}"), body, "TIMER_DELAY_MS", timer_ms),
+    )
+    .await;
+}
+
+/// Waits (bounded) until both topics hold `expected`, then checks that nothing more arrives for 1.5 s.
+async fn assert_both_settle(cluster: &Cluster, suffix: &str, expected: &[&str]) {
+    for topic in [format!("Delayed{suffix}"), format!("Timed{suffix}")] {
+        assert_eq!(
+            wait_for_count(cluster, &topic, expected.len()).await,
+            expected,
+            "{topic}"
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for topic in [format!("Delayed{suffix}"), format!("Timed{suffix}")] {
+        assert_eq!(bodies(cluster, &topic).await, expected, "{topic}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clean_restart_delivers_each_due_message_exactly_once() {
     bounded(async {
         let dir = tempfile::tempdir().unwrap();
         let cluster = Cluster::start_with(dir.path(), adjust).await;
-        send_ok(&cluster, send("DelayedR", "early", "DELAY", "1")).await;
-        send_ok(&cluster, send("TimedR", "early", "TIMER_DELAY_MS", "500")).await;
-        assert_eq!(wait_for_count(&cluster, "DelayedR", 1).await, ["early"]);
-        assert_eq!(wait_for_count(&cluster, "TimedR", 1).await, ["early"]);
+        send_both(&cluster, "R", "early", "1", "500").await;
+        assert_both_settle(&cluster, "R", &["early"]).await;
 
         // These come due while the broker is down.
-        send_ok(&cluster, send("DelayedR", "late", "DELAY", "2")).await;
-        send_ok(&cluster, send("TimedR", "late", "TIMER_DELAY_MS", "1500")).await;
+        send_both(&cluster, "R", "late", "2", "1500").await;
         cluster.broker.shutdown().await;
         tokio::time::sleep(Duration::from_millis(2000)).await;
         let cluster = restart(cluster, dir.path()).await;
 
-        assert_eq!(wait_for_count(&cluster, "DelayedR", 2).await, ["early", "late"]);
-        assert_eq!(wait_for_count(&cluster, "TimedR", 2).await, ["early", "late"]);
-        // Nothing comes twice.
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-        assert_eq!(bodies(&cluster, "DelayedR").await, ["early", "late"]);
-        assert_eq!(bodies(&cluster, "TimedR").await, ["early", "late"]);
+        // Each arrives once; "early" does not come again.
+        assert_both_settle(&cluster, "R", &["early", "late"]).await;
         cluster.stop().await;
     })
     .await;
@@ -132,23 +151,18 @@ async fn after_a_kill_due_messages_are_delivered_at_least_once() {
     bounded(async {
         let dir = tempfile::tempdir().unwrap();
         let cluster = Cluster::start_with(dir.path(), adjust).await;
-        send_ok(&cluster, send("DelayedK", "m", "DELAY", "1")).await;
-        send_ok(&cluster, send("TimedK", "m", "TIMER_DELAY_MS", "500")).await;
-        assert_eq!(wait_for_count(&cluster, "DelayedK", 1).await, ["m"]);
-        assert_eq!(wait_for_count(&cluster, "TimedK", 1).await, ["m"]);
+        send_both(&cluster, "K", "m", "1", "500").await;
+        for topic in ["DelayedK", "TimedK"] {
+            assert_eq!(wait_for_count(&cluster, topic, 1).await, ["m"], "{topic}");
+        }
         // Sent before the kill, due after the restart: it must not be lost.
-        send_ok(&cluster, send("DelayedK", "n", "DELAY", "2")).await;
-        send_ok(&cluster, send("TimedK", "n", "TIMER_DELAY_MS", "1500")).await;
+        send_both(&cluster, "K", "n", "2", "1500").await;
 
         cluster.broker.kill().await;
         let cluster = restart(cluster, dir.path()).await;
 
         // The progress was never written, so "m" comes again (at least once, as in Java); "n" comes once.
-        assert_eq!(wait_for_count(&cluster, "DelayedK", 3).await, ["m", "m", "n"]);
-        assert_eq!(wait_for_count(&cluster, "TimedK", 3).await, ["m", "m", "n"]);
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-        assert_eq!(bodies(&cluster, "DelayedK").await, ["m", "m", "n"]);
-        assert_eq!(bodies(&cluster, "TimedK").await, ["m", "m", "n"]);
+        assert_both_settle(&cluster, "K", &["m", "m", "n"]).await;
         cluster.stop().await;
     })
     .await;

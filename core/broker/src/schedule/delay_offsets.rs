@@ -44,10 +44,7 @@ impl DelayOffsets {
     /// Loads `config/delayOffset.json` if it exists. Blocking.
     pub(crate) fn load(config_dir: &Path) -> Result<Self> {
         let file = ConfigFile::new(config_dir.join("delayOffset.json"));
-        let content = match file.read(|bytes| DelayOffsetFile::decode(bytes).is_ok())? {
-            Some(bytes) => DelayOffsetFile::decode(&bytes)?,
-            None => DelayOffsetFile::default(),
-        };
+        let content = file.read_json()?;
         Ok(DelayOffsets {
             table: Mutex::new(Table { content, updates: 0 }),
             file,

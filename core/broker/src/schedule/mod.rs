@@ -68,6 +68,13 @@ impl ScheduleSettings {
     }
 }
 
+/// The two progress files.
+#[derive(Debug, Clone, Copy)]
+enum ProgressFile {
+    DelayOffsets,
+    TimerProgress,
+}
+
 /// The schedule and timer state a broker shares.
 #[derive(Debug)]
 pub(crate) struct ScheduleState {
@@ -104,11 +111,18 @@ impl ScheduleState {
 
     /// Writes both progress files, logging failures (at shutdown, after the tasks stopped).
     pub(crate) async fn persist(&self) {
-        if let Err(error) = self.delay_offsets.persist().await {
-            tracing::error!(%error, "could not write delayOffset.json");
-        }
-        if let Err(error) = self.timer_progress.persist().await {
-            tracing::error!(%error, "could not write timerProgress.json");
+        self.persist_file(ProgressFile::DelayOffsets).await;
+        self.persist_file(ProgressFile::TimerProgress).await;
+    }
+
+    /// Writes one progress file, logging a failure.
+    async fn persist_file(&self, file: ProgressFile) {
+        let (name, written) = match file {
+            ProgressFile::DelayOffsets => ("delayOffset.json", self.delay_offsets.persist().await),
+            ProgressFile::TimerProgress => ("timerProgress.json", self.timer_progress.persist().await),
+        };
+        if let Err(error) = written {
+            tracing::error!(%error, file = name, "could not write a progress file");
         }
     }
 }
@@ -125,43 +139,32 @@ pub(crate) fn spawn_tasks(state: &Arc<BrokerState>, stop: &CancellationToken) ->
     if state.config.timer_wheel_enable {
         tasks.push(tokio::spawn(timer::run_timer(state.clone(), stop.clone())));
     }
-    let persist_state = state.clone();
-    tasks.push(tokio::spawn(persist_every(
-        state.config.flush_delay_offset_interval,
-        stop.clone(),
-        move || {
-            let state = persist_state.clone();
-            async move {
-                if let Err(error) = state.schedule.delay_offsets.persist().await {
-                    tracing::error!(%error, "could not write delayOffset.json");
-                }
-            }
-        },
-    )));
-    let persist_state = state.clone();
-    tasks.push(tokio::spawn(persist_every(
-        state.config.timer_flush_interval,
-        stop.clone(),
-        move || {
-            let state = persist_state.clone();
-            async move {
-                if let Err(error) = state.schedule.timer_progress.persist().await {
-                    tracing::error!(%error, "could not write timerProgress.json");
-                }
-            }
-        },
-    )));
+    for (file, interval) in [
+        (
+            ProgressFile::DelayOffsets,
+            state.config.flush_delay_offset_interval,
+        ),
+        (ProgressFile::TimerProgress, state.config.timer_flush_interval),
+    ] {
+        tasks.push(tokio::spawn(persist_every(
+            state.clone(),
+            file,
+            interval,
+            stop.clone(),
+        )));
+    }
     tasks
 }
 
-/// Runs `write` every `interval` (the first time one interval after start) until `stop`.
-async fn persist_every<F, Fut>(interval: Duration, stop: CancellationToken, write: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
+/// Writes `file` every `interval` (the first time one interval after start) until `stop`.
+async fn persist_every(
+    state: Arc<BrokerState>,
+    file: ProgressFile,
+    interval: Duration,
+    stop: CancellationToken,
+) {
     while pause(&stop, interval).await {
-        write().await;
+        state.schedule.persist_file(file).await;
     }
 }
 

@@ -35,10 +35,7 @@ impl TimerProgress {
     /// Loads `config/timerProgress.json` if it exists. Blocking.
     pub(crate) fn load(config_dir: &Path) -> Result<Self> {
         let file = ConfigFile::new(config_dir.join("timerProgress.json"));
-        let progress = match file.read(|bytes| Progress::decode(bytes).is_ok())? {
-            Some(bytes) => Progress::decode(&bytes)?,
-            None => Progress::default(),
-        };
+        let progress = file.read_json()?;
         Ok(TimerProgress {
             progress: Mutex::new(progress),
             file,

@@ -43,12 +43,10 @@ class DelayMessageInteropTest {
     /** How late a due message may reach the consumer (delivery rounds, pull and consume scheduling). */
     private static final long LATENESS_MILLIS = 3_000;
 
-    private FulmenCluster cluster;
     private JavaPeers peers;
 
     @BeforeEach
     void start(FulmenCluster cluster) {
-        this.cluster = cluster;
         peers = new JavaPeers(cluster.namesrvAddress());
     }
 
