@@ -145,6 +145,11 @@ async fn a_delayed_message_waits_in_its_schedule_queue_and_arrives_when_due() {
         assert_eq!(response.response_code(), ResponseCode::SUCCESS);
         let body = String::from_utf8(response.body.to_vec()).unwrap();
         assert!(body.contains(r#""offsetTable":{2:1}"#), "{body}");
+        let response = cluster
+            .invoke(RemotingCommand::request(RequestCode::GET_BROKER_RUNTIME_INFO))
+            .await;
+        let body = String::from_utf8(response.body.to_vec()).unwrap();
+        assert!(body.contains(r#""scheduleMessageOffset_2":"1,1""#), "{body}");
         let stored_at = scheduled.store_timestamp;
         cluster.stop().await;
         let file = std::fs::read_to_string(dir.path().join("config/delayOffset.json")).unwrap();

@@ -176,7 +176,7 @@ pub(super) fn runtime_info(state: &BrokerState) -> Reply {
         .store
         .message_at(state.store.commit_log_min_offset())
         .map_or(-1, |message| message.store_timestamp);
-    let table = IndexMap::from([
+    let mut table = IndexMap::from([
         ("brokerVersionDesc".to_owned(), "V5_3_3".to_owned()),
         ("brokerVersion".to_owned(), Version::CURRENT.to_string()),
         // A running master (Java's isSpecialServiceRunning).
@@ -192,5 +192,6 @@ pub(super) fn runtime_info(state: &BrokerState) -> Reply {
             state.store.commit_log_max_offset().to_string(),
         ),
     ]);
+    table.extend(state.schedule.running_stats(&state.store));
     encoded(&KvTable { table })
 }

@@ -85,6 +85,17 @@ impl DelayOffsets {
         }
     }
 
+    /// Every level that moved and its next offset to deliver, level 1 first.
+    pub(crate) fn all(&self) -> Vec<(i32, i64)> {
+        let table = self.lock();
+        table
+            .content
+            .offset_table
+            .iter()
+            .map(|(level, offset)| (*level, *offset))
+            .collect()
+    }
+
     /// The JSON Java's `encode()` gives (GET_ALL_DELAY_OFFSET's body).
     pub(crate) fn encode(&self) -> Result<Vec<u8>> {
         Ok(self.lock().content.encode()?)

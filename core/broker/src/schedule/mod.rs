@@ -109,6 +109,22 @@ impl ScheduleState {
         })
     }
 
+    /// The runtime-info entries Java's `buildRunningStats` adds: `scheduleMessageOffset_<level>` =
+    /// `"<next offset to deliver>,<queue max offset>"` for every level that moved.
+    pub(crate) fn running_stats(&self, store: &MessageStore) -> Vec<(String, String)> {
+        self.delay_offsets
+            .all()
+            .into_iter()
+            .map(|(level, offset)| {
+                let max = store.max_offset(SCHEDULE_TOPIC, level_to_queue_id(level));
+                (
+                    format!("scheduleMessageOffset_{level}"),
+                    format!("{offset},{max}"),
+                )
+            })
+            .collect()
+    }
+
     /// Writes both progress files, logging failures (at shutdown, after the tasks stopped).
     pub(crate) async fn persist(&self) {
         self.persist_file(ProgressFile::DelayOffsets).await;
