@@ -25,7 +25,8 @@ pub struct BrokerConfig {
     pub broker_ip1: Option<IpAddr>,
     /// The name servers to register with (`namesrvAddr`, `ip:port` each).
     pub namesrv_addrs: Vec<String>,
-    /// The message store (root dir, mapped file sizes, flush mode).
+    /// The message store (root dir, mapped file sizes, flush mode). Its `tags_code_resolver` is replaced at start
+    /// by the broker's, which stores deliver times in the schedule and timer queues.
     pub store: StoreConfig,
     /// Whether `TBW102` is defined so that unknown topics are created on first send (`autoCreateTopicEnable`).
     pub auto_create_topic_enable: bool,

@@ -12,7 +12,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use fulmen_store::PutMessageStatus;
 use tokio_util::sync::CancellationToken;
 use tracing::{error, warn};
 
@@ -64,7 +63,7 @@ async fn deliver_due(
                 max,
                 "schedule queue offset out of range, reset"
             );
-            *offset = (*offset).clamp(min, max);
+            *offset = (*offset).max(min).min(max);
         }
         if *offset >= max {
             return DELAY_FOR_A_WHILE;
@@ -102,8 +101,10 @@ async fn deliver_due(
                 );
             }
             Some(message) => {
+                // Stored counts as delivered: Java puts due messages with WAIT=false, so a late flush never
+                // fails them there.
                 let result = state.put_due_message(message).await;
-                if result.status != PutMessageStatus::PutOk {
+                if !result.status.is_stored() {
                     warn!(level, offset = *offset, status = %result.status, "delivering a scheduled message failed, will retry");
                     return DELAY_FOR_A_WHILE;
                 }

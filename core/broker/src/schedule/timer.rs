@@ -139,7 +139,8 @@ async fn deliver(state: &BrokerState, pending: Pending, now: i64) -> Outcome {
     };
     let status = state.put_due_message(message).await.status;
     match status {
-        PutMessageStatus::PutOk => Outcome::Done,
+        // Stored counts as delivered: Java puts due messages with WAIT=false, so a late flush never fails them.
+        status if status.is_stored() => Outcome::Done,
         PutMessageStatus::MessageIllegal
         | PutMessageStatus::PropertiesSizeExceeded
         | PutMessageStatus::WheelTimerNotEnable
