@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Delayed delivery with the official RocketMQ 5.3.3 Java client against {@code fulmen cluster}: a delay level
  * ({@code setDelayTimeLevel}, SCHEDULE_TOPIC_XXXX) and a 5.x timer message ({@code setDeliverTimeMs},
  * rmq_sys_wheel_timer) reach a push consumer when due and not before, with their body, tags, keys, user properties
- * and client message id intact and the REAL_TOPIC / REAL_QID properties Java's broker leaves on them; a deliver
+ * and client message id intact and the REAL_TOPIC / REAL_QID properties Java's broker leaves on them (both paths
+ * build the stored properties string before clearing those keys from the property map); a deliver
  * time beyond the broker's 3-day limit is refused; and short custom levels ({@code messageDelayLevel}) apply.
  */
 @ExtendWith(FulmenClusterExtension.class)
@@ -153,6 +154,8 @@ class DelayMessageInteropTest {
         assertTrue(after >= 10_000, "level 3 (10 s) arrived after " + after + " ms");
         assertTrue(after <= 10_000 + LATENESS_MILLIS, "level 3 (10 s) arrived after " + after + " ms");
         assertIntact(delayed, delayedResult, delayedArrival);
+        // Java's broker clears DELAY from the property map only after serializing it, so it stays on the message.
+        assertEquals("3", delayedArrival.message().getProperty(MessageConst.PROPERTY_DELAY_TIME_LEVEL));
     }
 
     @Test
