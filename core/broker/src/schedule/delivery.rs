@@ -69,7 +69,15 @@ async fn deliver_due(
             return DELAY_FOR_A_WHILE;
         }
         let Some(entry) = store.queue_entry(SCHEDULE_TOPIC, queue_id, *offset) else {
-            return DELAY_FOR_A_WHILE;
+            // A filler (a gap the store filled) or an unreadable entry below the max: nothing to deliver.
+            warn!(
+                level,
+                offset = *offset,
+                "no schedule queue entry at this offset, skipped"
+            );
+            *offset += 1;
+            offsets.update(level, *offset);
+            continue;
         };
         let now = now_millis();
         let level_delay = levels.delay_millis(level).unwrap_or(0);
