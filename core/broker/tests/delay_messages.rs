@@ -238,7 +238,7 @@ async fn a_timer_message_waits_in_the_timer_topic_and_arrives_when_due() {
         assert_eq!(pull_all(&cluster, "Timed", 1).await.len(), 1, "delivered once");
         cluster.stop().await;
         let progress = std::fs::read_to_string(dir.path().join("config/timerProgress.json")).unwrap();
-        assert_eq!(progress, r#"{"checkpointOffset":1,"doneOffsets":[]}"#);
+        assert_eq!(progress, r#"{"checkpointOffset":1,"doneRanges":[]}"#);
     })
     .await;
 }

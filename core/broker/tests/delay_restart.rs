@@ -167,3 +167,25 @@ async fn after_a_kill_due_messages_are_delivered_at_least_once() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timer_message_due_sooner_goes_first_and_is_not_repeated_after_a_restart() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let cluster = Cluster::start_with(dir.path(), adjust).await;
+        send_ok(&cluster, send("TimedO", "far", "TIMER_DELAY_MS", "3500")).await;
+        send_ok(&cluster, send("TimedO", "near", "TIMER_DELAY_MS", "500")).await;
+        assert_eq!(wait_for_count(&cluster, "TimedO", 1).await, ["near"]);
+
+        // "near" is done above the checkpoint (offset 1, while "far" at offset 0 waits): a restart keeps that.
+        cluster.broker.shutdown().await;
+        let progress = std::fs::read_to_string(dir.path().join("config/timerProgress.json")).unwrap();
+        assert_eq!(progress, r#"{"checkpointOffset":0,"doneRanges":[[1,2]]}"#);
+        let cluster = restart(cluster, dir.path()).await;
+        assert_eq!(wait_for_count(&cluster, "TimedO", 2).await, ["far", "near"]);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(bodies(&cluster, "TimedO").await, ["far", "near"]);
+        cluster.stop().await;
+    })
+    .await;
+}
