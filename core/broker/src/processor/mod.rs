@@ -21,6 +21,7 @@ mod retry_dlq;
 mod send;
 mod send_back;
 mod send_checks;
+mod timer_refusal;
 mod topic_admin;
 
 use std::sync::Arc;

@@ -18,6 +18,7 @@ use fulmen_store::{BatchToStore, MessageToStore, PutMessageResult, PutMessageSta
 
 use super::retry_dlq::dead_letter_for_retry_send;
 use super::send_checks::check_message;
+use super::timer_refusal::timer_refusal;
 use super::{Reply, reply};
 use crate::state::BrokerState;
 use crate::time::now_millis;
@@ -206,21 +207,11 @@ fn put_result_response(
                 state.config.store.max_message_size
             )),
         ),
-        PutMessageStatus::WheelTimerMsgIllegal => (
-            ResponseCode::MESSAGE_ILLEGAL,
-            Some(format!(
-                "timer message illegal, the delay time should not be bigger than the max delay {}ms; or if set del \
-                 msg, the delay time should be bigger than the current time",
-                state.config.timer_max_delay_sec.saturating_mul(1000)
-            )),
-        ),
-        PutMessageStatus::WheelTimerNotEnable => (
-            ResponseCode::SYSTEM_ERROR,
-            Some(format!(
-                "accurate timer message is not enabled, timerWheelEnable is {}",
-                state.config.timer_wheel_enable
-            )),
-        ),
+        status @ (PutMessageStatus::WheelTimerMsgIllegal | PutMessageStatus::WheelTimerNotEnable) => {
+            timer_refusal(state, status).map_or((ResponseCode::SYSTEM_ERROR, None), |(code, remark)| {
+                (code, Some(remark))
+            })
+        }
         PutMessageStatus::ServiceNotAvailable => (
             ResponseCode::SERVICE_NOT_AVAILABLE,
             Some("service not available now. It may be caused by the broker shutting down.".to_owned()),
