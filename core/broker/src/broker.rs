@@ -23,6 +23,7 @@ use crate::processor::{BrokerProcessor, HANDLED_CODES};
 use crate::producer_manager::ProducerManager;
 use crate::rebalance_locks::RebalanceLockManager;
 use crate::registration::{register_all, run_registration, unregister_all};
+use crate::schedule::{self, ScheduleSettings, ScheduleState};
 use crate::state::{BrokerState, notify_consumer_ids_changed};
 use crate::subscription_groups::SubscriptionGroupManager;
 use crate::topic_manager::TopicConfigManager;
@@ -65,8 +66,10 @@ impl ConnectionListener for ClientConnectionListener {
 impl Broker {
     /// Checks `config`, opens the store (recovering it), loads the config files, binds the listen address,
     /// registers with every name server and starts the periodic tasks, on the caller's tokio runtime.
-    pub async fn start(config: BrokerConfig) -> Result<Broker> {
+    pub async fn start(mut config: BrokerConfig) -> Result<Broker> {
         config.validate()?;
+        let schedule_settings = ScheduleSettings::from_config(&config)?;
+        config.store.tags_code_resolver = schedule_settings.tags_code_resolver();
         let store_config = config.store.clone();
         let store = tokio::task::spawn_blocking(move || MessageStore::open(store_config))
             .await
@@ -75,17 +78,19 @@ impl Broker {
         let config_dir = config.store.config_dir();
         let loaded = {
             let config = config.clone();
+            let store = store.clone();
             tokio::task::spawn_blocking(move || -> Result<_> {
                 Ok((
                     TopicConfigManager::load(&config, &config_dir)?,
                     SubscriptionGroupManager::load(&config_dir)?,
                     ConsumerOffsetManager::load(&config_dir)?,
+                    ScheduleState::load(schedule_settings, &config, &store)?,
                 ))
             })
             .await
             .map_err(|error| BrokerError::Task(error.to_string()))?
         };
-        let (topics, groups, offsets) = match loaded {
+        let (topics, groups, offsets, schedule) = match loaded {
             Ok(loaded) => loaded,
             Err(error) => {
                 shutdown_store(&store).await;
@@ -128,6 +133,7 @@ impl Broker {
             register_now: tokio::sync::Notify::new(),
             unregistered: AtomicBool::new(false),
             queue_picker: AtomicU64::new(0),
+            schedule,
         });
         let _ = state_cell.set(state.clone());
         let processor = BrokerProcessor::new(state.clone());
@@ -141,12 +147,13 @@ impl Broker {
             registered, "broker started"
         );
         let stop = CancellationToken::new();
-        let tasks = vec![
+        let mut tasks = vec![
             tokio::spawn(run_registration(state.clone(), stop.clone())),
             tokio::spawn(persist_periodically(state.clone(), stop.clone())),
             tokio::spawn(scan_expired_clients(state.clone(), stop.clone())),
             tokio::spawn(run_check_service(state.clone(), stop.clone())),
         ];
+        tasks.extend(schedule::spawn_tasks(&state, &stop));
         Ok(Broker {
             inner: Arc::new(BrokerInner {
                 state,
@@ -180,7 +187,8 @@ impl Broker {
 
     /// Stops the broker: stops the periodic tasks, unregisters from every name server (UNREGISTER_BROKER, all at
     /// once, at most 3 s each, failures only logged, as Java's `BrokerController#shutdown` does first), answers
-    /// held pulls and finishes requests in flight, writes consumer offsets, subscription groups and topics, and
+    /// held pulls and finishes requests in flight, writes consumer offsets, subscription groups, topics, the delay
+    /// offsets and the timer progress, and
     /// shuts the store down cleanly (flushed, no abort file). Idempotent: later calls wait for the same
     /// shutdown. The store directory's lock is released when the last clone of this handle is dropped; only then
     /// can another broker open the same directory.
@@ -200,6 +208,7 @@ impl Broker {
                 if let Err(error) = state.topics.persist().await {
                     error!(%error, "could not write topics.json at shutdown");
                 }
+                state.schedule.persist().await;
                 shutdown_store(&state.store).await;
                 info!(addr = %state.advertised_addr, "broker stopped");
             })

@@ -2,7 +2,7 @@
 //! field of `BrokerConfig`, `NettyServerConfig`, `NettyClientConfig` and `MessageStoreConfig` with a value
 //! (`MixAll.object2Properties`), sorted by key (`properties2String(…, true)`). Fulmen answers the fields it has or
 //! whose Java default describes what it does, under Java's key names; fields of features it does not implement
-//! (HA, delay levels, POP, thread pools) are left out rather than reported falsely.
+//! (HA, POP, thread pools) are left out rather than reported falsely.
 
 use std::time::Duration;
 
@@ -102,6 +102,15 @@ pub(crate) fn broker_properties(state: &BrokerState) -> Vec<(&'static str, Strin
         ),
         ("checkCRCOnRecover", store.check_crc_on_recover.to_string()),
         ("brokerRole", "ASYNC_MASTER".into()),
+        ("messageDelayLevel", config.message_delay_level.clone()),
+        (
+            "flushDelayOffsetInterval",
+            millis(config.flush_delay_offset_interval),
+        ),
+        ("timerWheelEnable", config.timer_wheel_enable.to_string()),
+        ("timerMaxDelaySec", config.timer_max_delay_sec.to_string()),
+        ("timerPrecisionMs", config.timer_precision_ms.to_string()),
+        ("timerFlushIntervalMs", millis(config.timer_flush_interval)),
     ];
     entries.extend(config.transaction.java_properties());
     entries.extend(crate::config_properties::retention::properties(

@@ -25,7 +25,8 @@ pub struct BrokerConfig {
     pub broker_ip1: Option<IpAddr>,
     /// The name servers to register with (`namesrvAddr`, `ip:port` each).
     pub namesrv_addrs: Vec<String>,
-    /// The message store (root dir, mapped file sizes, flush mode).
+    /// The message store (root dir, mapped file sizes, flush mode). Its `tags_code_resolver` is replaced at start
+    /// by the broker's, which stores deliver times in the schedule and timer queues.
     pub store: StoreConfig,
     /// Whether `TBW102` is defined so that unknown topics are created on first send (`autoCreateTopicEnable`).
     pub auto_create_topic_enable: bool,
@@ -58,6 +59,20 @@ pub struct BrokerConfig {
     pub rebalance_lock_max_live_time: Duration,
     /// Transactional messages: half-message checks and their limits.
     pub transaction: TransactionConfig,
+    /// The delay of each level, space separated, each a number with unit s/m/h/d (`messageDelayLevel`,
+    /// `1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h`); level n is the n-th value.
+    pub message_delay_level: String,
+    /// How often `config/delayOffset.json` is written (`flushDelayOffsetInterval`, 10 s).
+    pub flush_delay_offset_interval: Duration,
+    /// Whether timer messages (`TIMER_DELIVER_MS` / `TIMER_DELAY_MS` / `TIMER_DELAY_SEC`) are accepted
+    /// (`timerWheelEnable`, true); when false they are refused.
+    pub timer_wheel_enable: bool,
+    /// The longest delay a timer message may ask for, in seconds (`timerMaxDelaySec`, 259 200 = 3 days).
+    pub timer_max_delay_sec: i64,
+    /// The granularity deliver times are rounded down to (`timerPrecisionMs`, 1000).
+    pub timer_precision_ms: i64,
+    /// How often the timer's progress (`config/timerProgress.json`) is written (`timerFlushIntervalMs`, 1 s).
+    pub timer_flush_interval: Duration,
 }
 
 impl BrokerConfig {
@@ -86,6 +101,12 @@ impl BrokerConfig {
             shutdown_timeout: Duration::from_secs(5),
             rebalance_lock_max_live_time: Duration::from_secs(60),
             transaction: TransactionConfig::default(),
+            message_delay_level: crate::schedule::DEFAULT_MESSAGE_DELAY_LEVEL.into(),
+            flush_delay_offset_interval: Duration::from_secs(10),
+            timer_wheel_enable: true,
+            timer_max_delay_sec: 259_200,
+            timer_precision_ms: 1000,
+            timer_flush_interval: Duration::from_secs(1),
         }
     }
 
@@ -113,6 +134,8 @@ impl BrokerConfig {
             ("client_scan_interval", self.client_scan_interval),
             ("shutdown_timeout", self.shutdown_timeout),
             ("rebalance_lock_max_live_time", self.rebalance_lock_max_live_time),
+            ("flush_delay_offset_interval", self.flush_delay_offset_interval),
+            ("timer_flush_interval", self.timer_flush_interval),
         ] {
             if value.is_zero() {
                 return Err(BrokerError::Config(format!("{name} must not be zero")));
@@ -127,6 +150,15 @@ impl BrokerConfig {
         }
         if let Some(problem) = self.transaction.problem() {
             return invalid(problem);
+        }
+        crate::schedule::DelayLevels::parse(&self.message_delay_level).map_err(|reason| {
+            BrokerError::Config(format!(
+                "messageDelayLevel {:?}: {reason}",
+                self.message_delay_level
+            ))
+        })?;
+        if self.timer_precision_ms <= 0 {
+            return invalid("timer_precision_ms must be positive");
         }
         self.store.validate()?;
         Ok(())

@@ -113,6 +113,24 @@ const SETTERS: &[(&str, Setter)] = &[
     ("rejectTransactionMessage", |c, v| {
         boolean(v).map(|x| c.transaction.reject_transaction_message = x)
     }),
+    ("messageDelayLevel", |c, v| {
+        text(v).map(|x| c.message_delay_level = x)
+    }),
+    ("flushDelayOffsetInterval", |c, v| {
+        millis(v).map(|x| c.flush_delay_offset_interval = x)
+    }),
+    ("timerWheelEnable", |c, v| {
+        boolean(v).map(|x| c.timer_wheel_enable = x)
+    }),
+    ("timerMaxDelaySec", |c, v| {
+        parse::<i32>(v).map(|x| c.timer_max_delay_sec = x.into())
+    }),
+    ("timerPrecisionMs", |c, v| {
+        parse::<i32>(v).map(|x| c.timer_precision_ms = x.into())
+    }),
+    ("timerFlushIntervalMs", |c, v| {
+        millis(v).map(|x| c.timer_flush_interval = x)
+    }),
 ];
 
 impl BrokerConfig {
@@ -250,6 +268,24 @@ mod tests {
         assert_eq!(defaults.check_max, 15);
         assert_eq!(defaults.check_interval, Duration::from_secs(30));
         assert!(!defaults.reject_transaction_message);
+    }
+
+    #[test]
+    fn delay_and_timer_keys_are_read_and_a_bad_delay_unit_is_a_config_error() {
+        let text = "messageDelayLevel=1s 2s 3m\nflushDelayOffsetInterval=500\ntimerWheelEnable=false\n\
+                    timerMaxDelaySec=60\ntimerPrecisionMs=100\ntimerFlushIntervalMs=200\n";
+        let (config, applied) = apply(text).unwrap();
+        assert!(applied.ignored.is_empty(), "{:?}", applied.ignored);
+        assert_eq!(config.message_delay_level, "1s 2s 3m");
+        assert_eq!(config.flush_delay_offset_interval, Duration::from_millis(500));
+        assert!(!config.timer_wheel_enable);
+        assert_eq!(config.timer_max_delay_sec, 60);
+        assert_eq!(config.timer_precision_ms, 100);
+        assert_eq!(config.timer_flush_interval, Duration::from_millis(200));
+        config.validate().unwrap();
+        let (config, _) = apply("messageDelayLevel=1s 5x\n").unwrap();
+        let error = config.validate().unwrap_err().to_string();
+        assert!(error.contains("messageDelayLevel"), "{error}");
     }
 
     #[test]

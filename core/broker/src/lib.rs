@@ -18,9 +18,11 @@
 //! # }
 //! ```
 //!
-//! Not implemented yet: delay levels (a `DELAY` property is stored as a normal message), retry / DLQ
-//! (`CONSUMER_SEND_MSG_BACK`), POP. Retention (deleting expired commitlog, consume-queue and index files, the
-//! disk-full flag) runs in the store (`fulmen_store::RetentionConfig`).
+//! Delay levels (`DELAY`) and 5.x timer messages (`TIMER_*`) are delivered when due (see `schedule`). Retention
+//! (deleting expired commitlog, consume-queue and index files, the disk-full flag) runs in the store
+//! (`fulmen_store::RetentionConfig`).
+//!
+//! Not implemented yet: POP.
 
 mod broker;
 mod broker_properties;
@@ -38,6 +40,7 @@ mod producer_manager;
 mod put_pipeline;
 mod rebalance_locks;
 mod registration;
+mod schedule;
 mod state;
 mod subscription_groups;
 mod time;

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use fulmen_protocol::body::JsonBody;
 use tokio::sync::Mutex;
 
 use crate::error::{BrokerError, Result};
@@ -26,6 +27,14 @@ impl ConfigFile {
     /// Reads the file (or its backup) if it exists and `is_valid` accepts it. Blocking: call at start only.
     pub(crate) fn read(&self, is_valid: impl Fn(&[u8]) -> bool) -> Result<Option<Vec<u8>>> {
         Ok(fulmen_store::config_file::read_config(&self.path, is_valid)?)
+    }
+
+    /// Reads the file (or its backup) as `T`, or `T::default()` when neither exists. Blocking: call at start only.
+    pub(crate) fn read_json<T: JsonBody + Default>(&self) -> Result<T> {
+        match self.read(|bytes| T::decode(bytes).is_ok())? {
+            Some(bytes) => Ok(T::decode(&bytes)?),
+            None => Ok(T::default()),
+        }
     }
 
     /// Writes the content `encode` produces. `encode` runs once the previous write finished, so the snapshot

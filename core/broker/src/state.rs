@@ -20,6 +20,7 @@ use crate::long_polling::PullWaiters;
 use crate::offset_manager::ConsumerOffsetManager;
 use crate::producer_manager::ProducerManager;
 use crate::rebalance_locks::RebalanceLockManager;
+use crate::schedule::ScheduleState;
 use crate::subscription_groups::SubscriptionGroupManager;
 use crate::topic_manager::TopicConfigManager;
 
@@ -50,6 +51,8 @@ pub(crate) struct BrokerState {
     pub(crate) msg_ids: MessageIdGenerator,
     /// Feeds the choice of a queue for sends with a negative queue id.
     pub(crate) queue_picker: AtomicU64,
+    /// Delay levels and timer messages: the put hook's settings and the delivery progress.
+    pub(crate) schedule: ScheduleState,
 }
 
 impl BrokerState {

@@ -27,6 +27,12 @@ pub enum PutMessageStatus {
     OsPageCacheBusy,
     /// Anything else, e.g. a consume-queue write failed after the commitlog append.
     UnknownError,
+    /// A timer message (`TIMER_*` properties) arrived while the timer is off (`timerWheelEnable=false`);
+    /// returned by the broker's put hook, never by the store itself.
+    WheelTimerNotEnable,
+    /// A timer message's deliver time does not parse or lies beyond `timerMaxDelaySec`; returned by the
+    /// broker's put hook, never by the store itself.
+    WheelTimerMsgIllegal,
 }
 
 impl PutMessageStatus {
@@ -43,6 +49,8 @@ impl PutMessageStatus {
             PutMessageStatus::PropertiesSizeExceeded => "PROPERTIES_SIZE_EXCEEDED",
             PutMessageStatus::OsPageCacheBusy => "OS_PAGE_CACHE_BUSY",
             PutMessageStatus::UnknownError => "UNKNOWN_ERROR",
+            PutMessageStatus::WheelTimerNotEnable => "WHEEL_TIMER_NOT_ENABLE",
+            PutMessageStatus::WheelTimerMsgIllegal => "WHEEL_TIMER_MSG_ILLEGAL",
         }
     }
 

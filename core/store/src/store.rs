@@ -340,6 +340,13 @@ impl MessageStore {
         })
     }
 
+    /// The consume-queue entry at `queue_offset` of a queue (its commitlog offset, size and tag code), if stored
+    /// and not a filler. The broker's schedule and timer services read the deliver time from its tag code.
+    pub fn queue_entry(&self, topic: &str, queue_id: i32, queue_offset: i64) -> Option<CqEntry> {
+        let entry = self.inner.queues.get(topic, queue_id)?.entry(queue_offset)?;
+        (!entry.is_filler()).then_some(entry)
+    }
+
     /// The store timestamp of the message at `queue_offset` of a queue.
     pub fn store_time_at(&self, topic: &str, queue_id: i32, queue_offset: i64) -> Option<i64> {
         let entry = self.inner.queues.get(topic, queue_id)?.entry(queue_offset)?;

@@ -289,3 +289,44 @@ fn a_unit_whose_queue_offset_jumps_past_its_queue_ends_the_data() {
         assert_queue(&store, "A", 0, 12);
     }
 }
+
+/// A resolver that stores `store_timestamp + 7` for topic `S` (as a broker stores deliver times).
+#[derive(Debug)]
+struct PlusSeven;
+
+impl fulmen_store::TagsCodeResolver for PlusSeven {
+    fn tags_code(
+        &self,
+        topic: &str,
+        properties: &fulmen_protocol::message::Properties,
+        store_timestamp: i64,
+    ) -> i64 {
+        if topic == "S" {
+            store_timestamp + 7
+        } else {
+            fulmen_store::TagHashResolver.tags_code(topic, properties, store_timestamp)
+        }
+    }
+}
+
+#[test]
+fn the_configured_tag_code_resolver_is_used_on_append_and_on_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = StoreConfig {
+        tags_code_resolver: std::sync::Arc::new(PlusSeven),
+        ..small_config(dir.path())
+    };
+    let store = MessageStore::open(config.clone()).unwrap();
+    let stored = put_ok(&store, message("S", 0, "s", Some("TagA")));
+    let stored_at = stored.append.unwrap().store_timestamp;
+    assert_eq!(store.queue_entry("S", 0, 0).unwrap().tags_code, stored_at + 7);
+    drop(store);
+    std::fs::remove_dir_all(dir.path().join("consumequeue/S")).unwrap();
+    let store = MessageStore::open(config).unwrap();
+    assert_eq!(
+        store.queue_entry("S", 0, 0).unwrap().tags_code,
+        stored_at + 7,
+        "rebuilt with the resolver"
+    );
+    assert_eq!(store.queue_entry("S", 0, 1), None);
+}

@@ -205,5 +205,6 @@ pub(super) fn runtime_info(state: &BrokerState) -> Reply {
     );
     table.insert("commitLogDiskRatio".to_owned(), commit_log_ratio);
     table.insert("consumeQueueDiskRatio".to_owned(), consume_queue_ratio);
+    table.extend(state.schedule.running_stats(&state.store));
     encoded(&KvTable { table })
 }

@@ -9,6 +9,7 @@ use fulmen_protocol::message::{MessageExt, MessageSysFlag, keys};
 use fulmen_protocol::{RemotingCommand, ResponseCode};
 use fulmen_store::PutMessageStatus;
 
+use super::timer_refusal::timer_refusal;
 use super::{Reply, decode, reply, success};
 use crate::state::BrokerState;
 use crate::time::now_millis;
@@ -131,7 +132,8 @@ fn final_put_response(state: &BrokerState, status: PutMessageStatus) -> Result<(
             "OS page cache busy, please try another machine".to_owned(),
         ),
         PutMessageStatus::UnknownError => (ResponseCode::SYSTEM_ERROR, "UNKNOWN_ERROR".to_owned()),
-        _ => (ResponseCode::SYSTEM_ERROR, "UNKNOWN_ERROR DEFAULT".to_owned()),
+        status => timer_refusal(state, status)
+            .unwrap_or_else(|| (ResponseCode::SYSTEM_ERROR, "UNKNOWN_ERROR DEFAULT".to_owned())),
     };
     Err(reply(code, remark))
 }

@@ -8,6 +8,7 @@ mod admin;
 mod broker_config;
 mod client;
 mod consumer_calls;
+mod delay_offsets;
 mod end_transaction;
 mod group_admin;
 mod locks;
@@ -21,6 +22,7 @@ mod send;
 mod send_back;
 mod send_checks;
 mod store_admin;
+mod timer_refusal;
 mod topic_admin;
 
 use std::sync::Arc;
@@ -100,6 +102,7 @@ pub(crate) const HANDLED_CODES: &[RequestCode] = &[
     RequestCode::GET_CONSUMER_RUNNING_INFO,
     RequestCode::CONSUME_MESSAGE_DIRECTLY,
     RequestCode::END_TRANSACTION,
+    RequestCode::GET_ALL_DELAY_OFFSET,
 ];
 
 /// The broker's processor for every handled code.
@@ -181,6 +184,7 @@ impl RequestProcessor for BrokerProcessor {
                 RequestCode::CONSUME_MESSAGE_DIRECTLY => {
                     consumer_calls::consume_directly(&state, &request).await
                 }
+                RequestCode::GET_ALL_DELAY_OFFSET => delay_offsets::all_delay_offset(&state),
                 other => Err(reply(
                     ResponseCode::REQUEST_CODE_NOT_SUPPORTED,
                     format!(" request type {} not supported", other.0),

@@ -4,9 +4,8 @@
 //! `MSG_REGION` and `TRACE_ON` fields.
 //!
 //! A send to a retry topic may be redirected to the group's dead-letter topic ([`super::retry_dlq`]). A single
-//! message with `TRAN_MSG=true` is stored as a half message (see [`crate::transaction::half_message`]).
-//!
-//! Not yet: delay levels and timers (a `DELAY` property is stored as a normal message).
+//! message with `TRAN_MSG=true` is stored as a half message (see [`crate::transaction::half_message`]). Delayed
+//! and timer messages are converted by the put pipeline, like every other put.
 
 use fulmen_protocol::body::{TopicConfig, TopicFilterType};
 use fulmen_protocol::ext_fields::ExtFields;
@@ -18,6 +17,7 @@ use fulmen_store::{BatchToStore, MessageToStore, PutMessageResult, PutMessageSta
 
 use super::retry_dlq::dead_letter_for_retry_send;
 use super::send_checks::check_message;
+use super::timer_refusal::timer_refusal;
 use super::{Reply, reply};
 use crate::state::BrokerState;
 use crate::time::now_millis;
@@ -206,6 +206,11 @@ fn put_result_response(
                 state.config.store.max_message_size
             )),
         ),
+        status @ (PutMessageStatus::WheelTimerMsgIllegal | PutMessageStatus::WheelTimerNotEnable) => {
+            timer_refusal(state, status).map_or((ResponseCode::SYSTEM_ERROR, None), |(code, remark)| {
+                (code, Some(remark))
+            })
+        }
         PutMessageStatus::ServiceNotAvailable => (
             ResponseCode::SERVICE_NOT_AVAILABLE,
             Some(format!(
