@@ -1,5 +1,5 @@
-//! CONSUMER_SEND_MSG_BACK (36) and SENDs to `%RETRY%group` over the wire: the retry copy and the dead-letter copy
-//! with Java's properties and reconsume count, the group's limit and the client's, Java's answers to a bad offset,
+//! CONSUMER_SEND_MSG_BACK (36) and SENDs to `%RETRY%group` over the wire: the retry copy (through its delay level)
+//! and the dead-letter copy with Java's properties and reconsume count, the group's limit and the client's, Java's answers to a bad offset,
 //! and the orderly-lock rule that sends a retry message straight to the dead-letter topic.
 #![allow(clippy::unwrap_used)]
 
@@ -210,6 +210,68 @@ async fn a_retry_send_of_a_group_holding_an_orderly_lock_goes_to_the_dead_letter
         );
         let dead = pulled_from(&cluster, "%DLQ%GR", 0, 0).await;
         assert_eq!(dead[0].body.as_ref(), b"orderly");
+        cluster.stop().await;
+    })
+    .await;
+}
+
+/// Pulls `topic` queue `queue_id` from `offset` until something is there (bounded by the test's limit).
+async fn pulled_when_there(cluster: &Cluster, topic: &str, queue_id: i32, offset: i64) -> Vec<MessageExt> {
+    loop {
+        let response = cluster
+            .invoke(pull_request(&pull(
+                "reader",
+                topic,
+                queue_id,
+                offset,
+                PullSysFlag::SUBSCRIPTION,
+            )))
+            .await;
+        if response.response_code() == ResponseCode::SUCCESS {
+            return decode_all(&response.body).unwrap();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_copy_waits_in_its_delay_level_then_reaches_the_retry_topic() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let cluster = Cluster::start_with(dir.path(), |config| {
+            config.message_delay_level = "1s 1s 1s 2s".into();
+        })
+        .await;
+        cluster.invoke(create_topic("T", 1, 1)).await;
+        let original = sent_and_consumed(&cluster, b"again").await;
+        let response = cluster.invoke(send_back(&original, 0, None)).await;
+        assert_eq!(
+            response.response_code(),
+            ResponseCode::SUCCESS,
+            "{:?}",
+            response.remark
+        );
+
+        // Level 3 + 0 reconsumes = queue 2 of the schedule topic, bound for the group's retry topic.
+        let scheduled = pulled_when_there(&cluster, "SCHEDULE_TOPIC_XXXX", 2, 0).await;
+        assert_eq!(scheduled[0].properties.get("REAL_TOPIC"), Some("%RETRY%GR"));
+        assert_eq!(scheduled[0].properties.get("DELAY"), Some("3"));
+
+        let retried = pulled_when_there(&cluster, "%RETRY%GR", 0, 0).await;
+        let copy = &retried[0];
+        assert_eq!(copy.body.as_ref(), b"again");
+        assert_eq!(copy.reconsume_times, 1);
+        assert_eq!(copy.uniq_key(), original.uniq_key());
+        assert_eq!(copy.properties.get("RETRY_TOPIC"), Some("T"));
+        let offset_msg_id = original.offset_msg_id().to_string();
+        assert_eq!(
+            copy.properties.get("ORIGIN_MESSAGE_ID"),
+            Some(offset_msg_id.as_str())
+        );
+        assert!(
+            copy.store_timestamp >= scheduled[0].store_timestamp + 1_000,
+            "delivered after its 1 s level"
+        );
         cluster.stop().await;
     })
     .await;

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Retry and dead-letter queues with the official push consumer: a message its listener keeps failing comes back
  * with reconsumeTimes 1, 2, ... (the client's CONSUMER_SEND_MSG_BACK, stored by the broker in {@code %RETRY%group}
  * with a delay level), and after the consumer's maxReconsumeTimes it lands in {@code %DLQ%group}, where a consumer of
- * that topic and the admin tool find it. The delay levels are shortened to 1 s so the retries come quickly.
+ * that topic and the admin tool find it. The delay levels are shortened to 1 s so the retries come quickly, and
+ * each retry waits for its level before it comes back.
  */
 @ExtendWith(FulmenClusterExtension.class)
 @BrokerSettings("messageDelayLevel=1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s")
@@ -50,6 +51,8 @@ class RetryDlqInteropTest {
     private static final String TOPIC = "FulmenRetryTopic";
     private static final int MAX_RECONSUME_TIMES = 3;
     private static final Duration LIMIT = Duration.ofSeconds(40);
+    /** Every delay level is 1 s here; a retry comes back through SCHEDULE_TOPIC_XXXX no sooner. */
+    private static final Duration RETRY_DELAY = Duration.ofMillis(900);
     /** After the last expected delivery, how long no further one may come. */
     private static final Duration QUIET_PERIOD = Duration.ofMillis(2_500);
 
@@ -73,16 +76,21 @@ class RetryDlqInteropTest {
         DefaultMQAdminExt admin = createTopic();
         SendResult sent = sendOne("retry-me");
 
+        // The broker creates the retry topic at the consumer's first heartbeat, after the client looked up its
+        // routes, so the client would only take its queue at its next rebalance (20 s); made beforehand, the
+        // retry queue is the client's from the start.
+        admin.createAndUpdateTopicConfig(cluster.brokerAddress(), new TopicConfig("%RETRY%" + group, 1, 1));
+        Await.until("route of the retry topic", LIMIT, () -> routeExists(admin, "%RETRY%" + group));
+
         List<MessageExt> deliveries = new CopyOnWriteArrayList<>();
+        List<Long> deliveredAt = new CopyOnWriteArrayList<>();
         DefaultMQPushConsumer consumer = peers.pushConsumer(group);
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.setMaxReconsumeTimes(MAX_RECONSUME_TIMES);
-        // The retry topic appears when the consumer's first heartbeat creates it; a 1 s route poll (30 s by
-        // default) lets the client find it soon after.
-        consumer.setPollNameServerInterval(1_000);
         consumer.subscribe(TOPIC, "*");
         consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
             deliveries.addAll(messages);
+            messages.forEach(message -> deliveredAt.add(System.nanoTime()));
             return ConsumeConcurrentlyStatus.RECONSUME_LATER;
         });
         consumer.start();
@@ -97,6 +105,11 @@ class RetryDlqInteropTest {
             assertEquals(TOPIC, delivery.getTopic(), "the client shows a retry under its original topic");
         }
         assertEquals(List.of(0, 1, 2, 3), times, "delivered once, then retried with reconsumeTimes 1, 2, 3");
+        for (int i = 1; i < deliveredAt.size(); i++) {
+            Duration gap = Duration.ofNanos(deliveredAt.get(i) - deliveredAt.get(i - 1));
+            assertTrue(gap.compareTo(RETRY_DELAY) >= 0,
+                "retry " + i + " came after its delay level (1 s here), not at once: " + gap);
+        }
 
         String deadLetterTopic = "%DLQ%" + group;
         Await.until("the dead-letter topic's route", LIMIT, () -> routeExists(admin, deadLetterTopic));
