@@ -1,6 +1,7 @@
-//! CONSUMER_SEND_MSG_BACK (36) and SENDs to `%RETRY%group` over the wire: the retry copy (through its delay level)
-//! and the dead-letter copy with Java's properties and reconsume count, the group's limit and the client's, Java's answers to a bad offset,
-//! and the orderly-lock rule that sends a retry message straight to the dead-letter topic.
+//! CONSUMER_SEND_MSG_BACK (36) and SENDs to `%RETRY%group` over the wire: the retry copy (through its delay
+//! level) and the dead-letter copy with Java's properties and reconsume count, the group's limit and the client's,
+//! Java's answers to a bad offset, and the orderly-lock rule that sends a retry message straight to the
+//! dead-letter topic.
 #![allow(clippy::unwrap_used)]
 
 mod common;
