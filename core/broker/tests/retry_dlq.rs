@@ -23,16 +23,15 @@ async fn sent_and_consumed(cluster: &Cluster, body: &[u8]) -> MessageExt {
     pulled.into_iter().next().unwrap()
 }
 
+/// One pull of `topic` queue `queue_id` from `offset` by a reader group.
+async fn pull_once(cluster: &Cluster, topic: &str, queue_id: i32, offset: i64) -> RemotingCommand {
+    let header = pull("reader", topic, queue_id, offset, PullSysFlag::SUBSCRIPTION);
+    cluster.invoke(pull_request(&header)).await
+}
+
+/// The messages of a queue from `offset`, which must be there already.
 async fn pulled_from(cluster: &Cluster, topic: &str, queue_id: i32, offset: i64) -> Vec<MessageExt> {
-    let response = cluster
-        .invoke(pull_request(&pull(
-            "reader",
-            topic,
-            queue_id,
-            offset,
-            PullSysFlag::SUBSCRIPTION,
-        )))
-        .await;
+    let response = pull_once(cluster, topic, queue_id, offset).await;
     assert_eq!(
         response.response_code(),
         ResponseCode::SUCCESS,
@@ -216,18 +215,10 @@ async fn a_retry_send_of_a_group_holding_an_orderly_lock_goes_to_the_dead_letter
     .await;
 }
 
-/// Pulls `topic` queue `queue_id` from `offset` until something is there (bounded by the test's limit).
+/// The messages of a queue from `offset`, once there are some (bounded by the test's limit).
 async fn pulled_when_there(cluster: &Cluster, topic: &str, queue_id: i32, offset: i64) -> Vec<MessageExt> {
     loop {
-        let response = cluster
-            .invoke(pull_request(&pull(
-                "reader",
-                topic,
-                queue_id,
-                offset,
-                PullSysFlag::SUBSCRIPTION,
-            )))
-            .await;
+        let response = pull_once(cluster, topic, queue_id, offset).await;
         if response.response_code() == ResponseCode::SUCCESS {
             return decode_all(&response.body).unwrap();
         }

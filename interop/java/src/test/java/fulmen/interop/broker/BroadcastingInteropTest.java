@@ -86,7 +86,7 @@ class BroadcastingInteropTest {
     void everyConsumerOfTheGroupGetsEveryMessage() throws Exception {
         DefaultMQAdminExt admin = peers.admin();
         admin.createAndUpdateTopicConfig(cluster.brokerAddress(), new TopicConfig(TOPIC, QUEUES, QUEUES));
-        Await.until("route of " + TOPIC, LIMIT, () -> routeExists(admin));
+        TopicRoutes.awaitInNameServer(admin, TOPIC);
 
         Map<String, Set<String>> received = new ConcurrentHashMap<>();
         List<String> consumers = List.of("first", "second");
@@ -130,13 +130,5 @@ class BroadcastingInteropTest {
             }
         }
         assertEquals(QUEUES, queuesSeen.size(), "the messages were spread over every queue: " + queuesSeen);
-    }
-
-    private static boolean routeExists(DefaultMQAdminExt admin) {
-        try {
-            return !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty();
-        } catch (Exception e) {
-            return false;
-        }
     }
 }

@@ -97,8 +97,7 @@ class GroupAdminInteropTest {
     @Test
     void resetOffsetByTimestampMakesALiveConsumerConsumeAgain() throws Exception {
         String group = "FulmenResetGroup";
-        admin.createAndUpdateTopicConfig(cluster.brokerAddress(), new TopicConfig(TOPIC, QUEUES, QUEUES));
-        Await.until("route of " + TOPIC, LIMIT, () -> !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
+        createTopic();
         DefaultMQProducer producer = peers.producer("FulmenResetProducer");
         Set<String> sent = new HashSet<>();
         for (int i = 0; i < MESSAGES; i++) {
@@ -108,17 +107,7 @@ class GroupAdminInteropTest {
             sent.add(body);
         }
 
-        List<String> received = new CopyOnWriteArrayList<>();
-        DefaultMQPushConsumer consumer = peers.pushConsumer(group);
-        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-        consumer.subscribe(TOPIC, "*");
-        consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-            for (MessageExt message : messages) {
-                received.add(new String(message.getBody(), StandardCharsets.UTF_8));
-            }
-            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-        });
-        consumer.start();
+        List<String> received = startConsuming(group);
         Await.until("every message consumed once", LIMIT, () -> new HashSet<>(received).equals(sent));
         Await.until("the group's offsets committed", LIMIT,
             () -> admin.examineConsumeStats(group).computeTotalDiff() == 0);
@@ -138,23 +127,12 @@ class GroupAdminInteropTest {
     @Test
     void aConsumerIsAskedForItsStatusAndToConsumeAStoredMessage() throws Exception {
         String group = "FulmenDirectGroup";
-        admin.createAndUpdateTopicConfig(cluster.brokerAddress(), new TopicConfig(TOPIC, QUEUES, QUEUES));
-        Await.until("route of " + TOPIC, LIMIT, () -> !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty());
+        createTopic();
         DefaultMQProducer producer = peers.producer("FulmenDirectProducer");
         SendResult sent = producer.send(new Message(TOPIC, "direct".getBytes(StandardCharsets.UTF_8)));
         assertEquals(SendStatus.SEND_OK, sent.getSendStatus());
 
-        List<String> received = new CopyOnWriteArrayList<>();
-        DefaultMQPushConsumer consumer = peers.pushConsumer(group);
-        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-        consumer.subscribe(TOPIC, "*");
-        consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
-            for (MessageExt message : messages) {
-                received.add(new String(message.getBody(), StandardCharsets.UTF_8));
-            }
-            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-        });
-        consumer.start();
+        List<String> received = startConsuming(group);
         Await.until("the message consumed", LIMIT, () -> received.size() == 1);
         String clientId = admin.examineConsumerConnectionInfo(group).getConnectionSet().iterator().next().getClientId();
 
@@ -167,5 +145,26 @@ class GroupAdminInteropTest {
         ConsumeMessageDirectlyResult result = admin.consumeMessageDirectly(group, clientId, TOPIC, sent.getMsgId());
         assertEquals(CMResult.CR_SUCCESS, result.getConsumeResult());
         assertEquals(List.of("direct", "direct"), received, "the listener consumed it a second time");
+    }
+
+    private void createTopic() throws Exception {
+        admin.createAndUpdateTopicConfig(cluster.brokerAddress(), new TopicConfig(TOPIC, QUEUES, QUEUES));
+        TopicRoutes.awaitInNameServer(admin, TOPIC);
+    }
+
+    /** Starts a push consumer of {@code group} from the first offset; the bodies it consumes, in order. */
+    private List<String> startConsuming(String group) throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        DefaultMQPushConsumer consumer = peers.pushConsumer(group);
+        consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.subscribe(TOPIC, "*");
+        consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+            for (MessageExt message : messages) {
+                received.add(new String(message.getBody(), StandardCharsets.UTF_8));
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        consumer.start();
+        return received;
     }
 }

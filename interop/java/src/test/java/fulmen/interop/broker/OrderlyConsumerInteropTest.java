@@ -96,7 +96,7 @@ class OrderlyConsumerInteropTest {
     void twoOrderlyConsumersKeepEachKeyInOrderAcrossARebalance() throws Exception {
         DefaultMQAdminExt admin = peers.admin();
         admin.createAndUpdateTopicConfig(cluster.brokerAddress(), new TopicConfig(TOPIC, QUEUES, QUEUES));
-        Await.until("route of " + TOPIC + " on the name server", CONSUME_LIMIT, () -> routeExists(admin));
+        TopicRoutes.awaitInNameServer(admin, TOPIC);
         DefaultMQProducer producer = peers.producer("FulmenOrderlyProducer");
         List<Consumed> events = new CopyOnWriteArrayList<>();
 
@@ -212,14 +212,6 @@ class OrderlyConsumerInteropTest {
                 }
                 lastEnd.merge(event.consumer(), event.endNanos(), Math::max);
             }
-        }
-    }
-
-    private static boolean routeExists(DefaultMQAdminExt admin) {
-        try {
-            return !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty();
-        } catch (Exception e) {
-            return false;
         }
     }
 }

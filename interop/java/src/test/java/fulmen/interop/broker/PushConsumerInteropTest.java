@@ -75,8 +75,7 @@ class PushConsumerInteropTest {
     void twoMembersOfOneGroupSplitTheQueues() throws Exception {
         DefaultMQAdminExt admin = peers.admin();
         admin.createAndUpdateTopicConfig(cluster.brokerAddress(), new TopicConfig(TOPIC, 4, 4));
-        Await.until("route of " + TOPIC + " on the name server", CONSUME_LIMIT,
-            () -> routeExists(admin));
+        TopicRoutes.awaitInNameServer(admin, TOPIC);
         String group = "FulmenPushShared";
         DefaultMQPushConsumer first = peers.pushConsumer(group);
         DefaultMQPushConsumer second = peers.pushConsumer(group);
@@ -105,14 +104,6 @@ class PushConsumerInteropTest {
         List<MessageExt> together = new ArrayList<>(firstInbox.received());
         together.addAll(secondInbox.received());
         outbox.assertReceivedExactly(m -> true, together);
-    }
-
-    private static boolean routeExists(DefaultMQAdminExt admin) {
-        try {
-            return !admin.examineTopicRouteInfo(TOPIC).getQueueDatas().isEmpty();
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     private static Set<MessageQueue> ownedQueues(DefaultMQPushConsumer consumer) {

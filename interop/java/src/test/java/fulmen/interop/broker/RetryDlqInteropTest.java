@@ -80,7 +80,7 @@ class RetryDlqInteropTest {
         // routes, so the client would only take its queue at its next rebalance (20 s); made beforehand, the
         // retry queue is the client's from the start.
         admin.createAndUpdateTopicConfig(cluster.brokerAddress(), new TopicConfig("%RETRY%" + group, 1, 1));
-        Await.until("route of the retry topic", LIMIT, () -> routeExists(admin, "%RETRY%" + group));
+        TopicRoutes.awaitInNameServer(admin, "%RETRY%" + group);
 
         List<MessageExt> deliveries = new CopyOnWriteArrayList<>();
         List<Long> deliveredAt = new CopyOnWriteArrayList<>();
@@ -112,7 +112,7 @@ class RetryDlqInteropTest {
         }
 
         String deadLetterTopic = "%DLQ%" + group;
-        Await.until("the dead-letter topic's route", LIMIT, () -> routeExists(admin, deadLetterTopic));
+        TopicRoutes.awaitInNameServer(admin, deadLetterTopic, LIMIT);
         TopicStatsTable stats = admin.examineTopicStats(deadLetterTopic);
         long stored = stats.getOffsetTable().values().stream().mapToLong(s -> s.getMaxOffset()).sum();
         assertEquals(1, stored, "one message in " + deadLetterTopic);
@@ -141,7 +141,7 @@ class RetryDlqInteropTest {
         consumer.start();
 
         String deadLetterTopic = "%DLQ%" + group;
-        Await.until("the dead-letter topic's route", LIMIT, () -> routeExists(admin, deadLetterTopic));
+        TopicRoutes.awaitInNameServer(admin, deadLetterTopic, LIMIT);
         MessageExt dead = readOne(deadLetterTopic);
         assertSameMessage(sent, "orderly-poison", dead);
         assertEquals("-1", dead.getProperty(MessageConst.PROPERTY_DELAY_TIME_LEVEL),
@@ -152,7 +152,7 @@ class RetryDlqInteropTest {
     private DefaultMQAdminExt createTopic() throws Exception {
         DefaultMQAdminExt admin = peers.admin();
         admin.createAndUpdateTopicConfig(cluster.brokerAddress(), new TopicConfig(TOPIC, 1, 1));
-        Await.until("route of " + TOPIC, LIMIT, () -> routeExists(admin, TOPIC));
+        TopicRoutes.awaitInNameServer(admin, TOPIC);
         return admin;
     }
 
@@ -189,13 +189,5 @@ class RetryDlqInteropTest {
         assertEquals("TagR", message.getTags());
         assertEquals("key-r", message.getKeys());
         assertEquals("java", message.getUserProperty("origin"));
-    }
-
-    private static boolean routeExists(DefaultMQAdminExt admin, String topic) {
-        try {
-            return !admin.examineTopicRouteInfo(topic).getQueueDatas().isEmpty();
-        } catch (Exception e) {
-            return false;
-        }
     }
 }
