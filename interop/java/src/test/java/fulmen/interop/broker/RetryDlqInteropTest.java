@@ -10,10 +10,8 @@ import fulmen.interop.testing.FulmenClusterExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
@@ -27,7 +25,6 @@ import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.remoting.protocol.admin.TopicStatsTable;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterEach;
@@ -165,20 +162,19 @@ class RetryDlqInteropTest {
         return sent;
     }
 
-    /** Reads the only message of a one-queue topic from its start with a lite pull consumer. */
+    /** Reads the only message of a dead-letter topic with a push consumer of a new group, from the first offset. */
     private MessageExt readOne(String topic) throws Exception {
-        DefaultLitePullConsumer reader = peers.litePullConsumer("FulmenDlqReader" + Math.abs(topic.hashCode()));
-        Collection<MessageQueue> queues = reader.fetchMessageQueues(topic);
-        assertEquals(1, queues.size(), topic + " has one queue");
-        reader.assign(queues);
-        for (MessageQueue queue : queues) {
-            reader.seek(queue, 0);
-        }
-        List<MessageExt> read = new ArrayList<>();
-        Await.until("a message in " + topic, LIMIT, () -> {
-            read.addAll(reader.poll(500));
-            return !read.isEmpty();
+        List<MessageExt> read = new CopyOnWriteArrayList<>();
+        DefaultMQPushConsumer reader = peers.pushConsumer("FulmenDlqReader" + Math.abs(topic.hashCode()));
+        reader.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        reader.subscribe(topic, "*");
+        reader.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+            read.addAll(messages);
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
         });
+        reader.start();
+        Await.until("a message consumed from " + topic, LIMIT, () -> !read.isEmpty());
+        Thread.sleep(QUIET_PERIOD.toMillis());
         assertEquals(1, read.size(), "one message in " + topic);
         return read.get(0);
     }
