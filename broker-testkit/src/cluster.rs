@@ -161,6 +161,19 @@ impl LocalCluster {
         Ok(())
     }
 
+    /// Sets broker `index`'s permission (`brokerPermission`: 6 read and write, 4 stops writes, 2 stops reads) and
+    /// registers it at once, so clients route around it; a restart keeps it. With writes stopped, producers see
+    /// the broker's topics as read-only in the route and send elsewhere, while consumers keep reading them.
+    pub async fn set_broker_permission(&self, index: usize, permission: i32) -> Result<()> {
+        let mut brokers = self.inner.brokers.lock().await;
+        let broker = member_mut(&mut brokers, index, "broker")?;
+        broker.config.broker_permission = permission;
+        if let Some(running) = &broker.running {
+            running.set_permission(permission).await;
+        }
+        Ok(())
+    }
+
     /// Starts broker `index` again on its address, from its store; a running broker is stopped cleanly first.
     pub async fn restart_broker(&self, index: usize) -> Result<()> {
         let mut brokers = self.inner.brokers.lock().await;

@@ -1,6 +1,6 @@
 //! `LocalCluster`: Fulmen's name servers and brokers started in this process in milliseconds, on 127.0.0.1 with
 //! free ports and a temporary store, for tests of RocketMQ applications and clients, with stop, kill and restart
-//! of one member for fault tests.
+//! of one member and stopping a broker's writes (`set_broker_permission`) for fault tests.
 //!
 //! Nothing here builds a runtime: the cluster runs on the caller's tokio runtime.
 

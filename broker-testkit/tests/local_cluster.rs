@@ -1,5 +1,6 @@
 //! LocalCluster end to end with Fulmen's client: several name servers and brokers, kill and restart of a broker
-//! (recovery from its store), restart of a name server, and the store directory's lifetime.
+//! (recovery from its store), restart of a name server, a broker with writes stopped, and the store directory's
+//! lifetime.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::collections::BTreeSet;
@@ -187,6 +188,43 @@ async fn bad_indexes_and_descriptions_are_named() {
             "there is no broker with index 3 (the cluster has 1)"
         );
         assert!(cluster.restart_name_server(1).await.is_err());
+        cluster.shutdown().await;
+    })
+    .await;
+}
+
+/// The brokers that took `count` sends of a fresh producer to the new topic `topic`.
+async fn brokers_taking_sends(cluster: &LocalCluster, topic: &str, count: usize) -> BTreeSet<String> {
+    let producer = Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PermProducer"))
+        .await
+        .unwrap();
+    let mut brokers = BTreeSet::new();
+    for i in 0..count {
+        let result = producer.send(Message::new(topic, format!("m{i}"))).await.unwrap();
+        brokers.insert(result.queue.broker_name.clone());
+    }
+    producer.shutdown().await;
+    brokers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broker_with_writes_stopped_gets_no_sends_also_after_a_restart() {
+    bounded(async {
+        let cluster = LocalCluster::builder().brokers(2).start().await.unwrap();
+        let both = BTreeSet::from(["broker-a".to_owned(), "broker-b".to_owned()]);
+        assert_eq!(brokers_taking_sends(&cluster, "OpenTopic", 16).await, both);
+
+        cluster.set_broker_permission(0, 4).await.unwrap();
+        let only_b = BTreeSet::from(["broker-b".to_owned()]);
+        assert_eq!(brokers_taking_sends(&cluster, "ClosedTopic", 16).await, only_b);
+        cluster.restart_broker(0).await.unwrap();
+        assert_eq!(
+            brokers_taking_sends(&cluster, "StillClosedTopic", 16).await,
+            only_b
+        );
+
+        cluster.set_broker_permission(0, 6).await.unwrap();
+        assert_eq!(brokers_taking_sends(&cluster, "ReopenedTopic", 16).await, both);
         cluster.shutdown().await;
     })
     .await;

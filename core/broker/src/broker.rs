@@ -185,6 +185,18 @@ impl Broker {
         register_all(&self.inner.state).await
     }
 
+    /// Changes what the whole broker allows (Java's `brokerPermission` through UPDATE_BROKER_CONFIG: 6 = read
+    /// and write, 4 = read only, 2 = write only) and registers with every name server at once, so routes show
+    /// the masked topic permissions; returns how many name servers accepted.
+    pub async fn set_permission(&self, permission: i32) -> usize {
+        self.inner
+            .state
+            .live
+            .apply(&[("brokerPermission".to_owned(), permission.to_string())]);
+        self.inner.state.topics.next_version();
+        register_all(&self.inner.state).await
+    }
+
     /// Stops the broker: stops the periodic tasks, unregisters from every name server (UNREGISTER_BROKER, all at
     /// once, at most 3 s each, failures only logged, as Java's `BrokerController#shutdown` does first), answers
     /// held pulls and finishes requests in flight, writes consumer offsets, subscription groups, topics, the delay

@@ -39,7 +39,7 @@ pub(crate) fn broker_properties(state: &BrokerState) -> Vec<(&'static str, Strin
         ("brokerIP1", ip.clone()),
         ("brokerIP2", ip),
         ("listenPort", state.advertised_addr.port().to_string()),
-        ("brokerPermission", "6".into()),
+        ("brokerPermission", live.broker_permission().to_string()),
         (
             "defaultTopicQueueNums",
             config.default_topic_queue_nums.to_string(),

@@ -46,6 +46,10 @@ pub struct BrokerConfig {
     pub region_id: String,
     /// Whether message tracing is on (`traceOn`, reported in send responses).
     pub trace_on: bool,
+    /// What the whole broker allows (`brokerPermission`, 6 = read and write; 4 stops writes, 2 stops reads): it
+    /// masks every topic's permission in the name server registration, refuses pulls when not readable, and
+    /// refuses sends to order topics and send-backs when not writable.
+    pub broker_permission: i32,
     /// How often consumer offsets are written to disk (`flushConsumerOffsetInterval`, 5 s).
     pub offset_persist_interval: Duration,
     /// How long a client stays registered without a heartbeat (`channelExpiredTimeout`, 120 s).
@@ -95,6 +99,7 @@ impl BrokerConfig {
             short_polling_time: Duration::from_secs(1),
             region_id: "DefaultRegion".into(),
             trace_on: true,
+            broker_permission: 6,
             offset_persist_interval: Duration::from_secs(5),
             client_expiry: Duration::from_secs(120),
             client_scan_interval: Duration::from_secs(10),

@@ -95,6 +95,9 @@ const SETTERS: &[(&str, Setter)] = &[
     }),
     ("regionId", |c, v| text(v).map(|x| c.region_id = x)),
     ("traceOn", |c, v| boolean(v).map(|x| c.trace_on = x)),
+    ("brokerPermission", |c, v| {
+        parse(v).map(|x| c.broker_permission = x)
+    }),
     ("flushConsumerOffsetInterval", |c, v| {
         millis(v).map(|x| c.offset_persist_interval = x)
     }),

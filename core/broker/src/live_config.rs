@@ -2,11 +2,12 @@
 //! broker's configuration (Java's `Configuration`), which GET_BROKER_CONFIG (26) reports.
 //!
 //! Only settings Java reads on every request are live here: `autoCreateTopicEnable`,
-//! `autoCreateSubscriptionGroup`, `longPollingEnable`, `shortPollingTimeMills`, `traceOn` and `regionId`. Values
+//! `autoCreateSubscriptionGroup`, `longPollingEnable`, `shortPollingTimeMills`, `traceOn`, `regionId` and
+//! `brokerPermission` (whose change Java follows with a registration; the caller does that). Values
 //! are read as Java's `MixAll.properties2Object` reads them: booleans are true only for `true` (any case), numbers
 //! that do not parse (`Long.parseLong`, untrimmed) leave the setting unchanged, strings are trimmed.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -23,6 +24,7 @@ pub(crate) struct LiveConfig {
     long_polling_enable: AtomicBool,
     short_polling_time_millis: AtomicU64,
     trace_on: AtomicBool,
+    broker_permission: AtomicI32,
     region_id: Mutex<String>,
     data_version: Mutex<DataVersion>,
 }
@@ -41,6 +43,7 @@ impl LiveConfig {
             long_polling_enable: AtomicBool::new(config.long_polling_enable),
             short_polling_time_millis: AtomicU64::new(config.short_polling_time.as_millis() as u64),
             trace_on: AtomicBool::new(config.trace_on),
+            broker_permission: AtomicI32::new(config.broker_permission),
             region_id: Mutex::new(config.region_id.clone()),
             data_version: Mutex::new(DataVersion {
                 timestamp: now_millis(),
@@ -72,6 +75,11 @@ impl LiveConfig {
     /// `traceOn`.
     pub(crate) fn trace_on(&self) -> bool {
         self.trace_on.load(Ordering::Relaxed)
+    }
+
+    /// `brokerPermission`.
+    pub(crate) fn broker_permission(&self) -> i32 {
+        self.broker_permission.load(Ordering::Relaxed)
     }
 
     /// `regionId`.
@@ -109,6 +117,11 @@ impl LiveConfig {
                     if let Ok(millis) = value.parse::<i64>() {
                         self.short_polling_time_millis
                             .store(millis.max(0) as u64, Ordering::Relaxed);
+                    }
+                }
+                "brokerPermission" => {
+                    if let Ok(permission) = value.parse::<i32>() {
+                        self.broker_permission.store(permission, Ordering::Relaxed);
                     }
                 }
                 "regionId" => {

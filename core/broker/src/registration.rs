@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
 use crate::state::BrokerState;
+use crate::topic_manager::{PERM_READ, PERM_WRITE};
 
 /// How long the name server keeps the registration alive without a new one (`heartbeatTimeoutMillis`).
 const REGISTRATION_TTL_MILLIS: i64 = 120_000;
@@ -27,8 +28,17 @@ pub(crate) async fn register_all(state: &BrokerState) -> usize {
     if state.unregistered.load(Ordering::Acquire) {
         return 0;
     }
+    let mut topics = state.topics.snapshot();
+    let broker_permission = state.live.broker_permission();
+    if broker_permission & (PERM_READ | PERM_WRITE) != PERM_READ | PERM_WRITE {
+        // Java's registerBrokerAll: a broker that stopped reads or writes announces every topic with the
+        // permission masked by its own, so clients route around it.
+        for topic in topics.topic_config_table.values_mut() {
+            topic.perm &= broker_permission;
+        }
+    }
     let body = RegisterBrokerBody {
-        topic_config_serialize_wrapper: state.topics.snapshot(),
+        topic_config_serialize_wrapper: topics,
         filter_server_list: Vec::new(),
     };
     let body = match body.encode() {

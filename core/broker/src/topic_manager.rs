@@ -94,6 +94,12 @@ impl TopicConfigManager {
         self.table.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Moves the table's data version on without a change (Java does so when `brokerPermission` changes, so
+    /// that name servers take the next registration's masked permissions).
+    pub(crate) fn next_version(&self) {
+        self.lock().bump_version();
+    }
+
     /// Whether `topic` is reserved by the system: Java's static set, the `rmq_sys_` prefix, or a topic this broker
     /// defined at start for its cluster or name (admin requests may not create or delete it).
     pub(crate) fn is_system_topic(&self, topic: &str) -> bool {

@@ -52,6 +52,11 @@ pub(super) fn update(state: &BrokerState, ctx: &RequestContext, request: &Remoti
     }
     let retention = crate::config_properties::retention::update_store(&state.store, &entries);
     let mut ignored = state.live.apply(&entries);
+    if entries.iter().any(|(key, _)| key == "brokerPermission") {
+        // Java registers at once with the new permission, under a new data version so name servers take it.
+        state.topics.next_version();
+        state.request_registration();
+    }
     ignored.retain(|key| !retention.contains(key));
     if !ignored.is_empty() {
         tracing::warn!(

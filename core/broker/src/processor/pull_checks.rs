@@ -18,6 +18,8 @@ use crate::state::BrokerState;
 use crate::subscription_groups::SubscriptionGroupConfig;
 use crate::topic_manager::PERM_READ;
 
+/// `ForbiddenType.BROKER_FORBIDDEN`.
+const BROKER_FORBIDDEN: i32 = 1;
 /// `ForbiddenType.GROUP_FORBIDDEN`.
 const GROUP_FORBIDDEN: i32 = 2;
 /// `ForbiddenType.TOPIC_FORBIDDEN`.
@@ -50,6 +52,15 @@ pub(super) fn check_pull(
     ctx: &RequestContext,
     header: &PullMessageRequestHeader,
 ) -> Result<Checked, RemotingCommand> {
+    if state.live.broker_permission() & PERM_READ == 0 {
+        return Err(forbidden(
+            BROKER_FORBIDDEN,
+            format!(
+                "the broker[{}] pulling message is forbidden",
+                state.advertised_addr.ip()
+            ),
+        ));
+    }
     let group = &header.consumer_group;
     let topic = &header.topic;
     let Some(group_config) = state

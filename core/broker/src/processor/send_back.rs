@@ -24,6 +24,15 @@ pub(super) async fn handle(state: &BrokerState, request: &RemotingCommand) -> Re
     let header: ConsumerSendMsgBackRequestHeader = decode(request)?;
     let group = header.group.as_str();
     let group_config = group_config(state, group)?;
+    if !is_writable(state.live.broker_permission()) {
+        return Err(reply(
+            ResponseCode::NO_PERMISSION,
+            format!(
+                "the broker[{}] sending message is forbidden",
+                state.advertised_addr.ip()
+            ),
+        ));
+    }
     if group_config.retry_queue_nums <= 0 {
         // Java's rule: a group without retry queues drops failed messages.
         return Ok(success());

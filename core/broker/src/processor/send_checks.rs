@@ -11,7 +11,7 @@ use fulmen_remoting::RequestContext;
 use super::{APPLY_TOPIC_URL, reply, suggest_todo};
 use crate::java_text::topic_config_to_string;
 use crate::state::BrokerState;
-use crate::topic_manager::{PERM_READ, PERM_WRITE};
+use crate::topic_manager::{PERM_READ, PERM_WRITE, is_writable};
 use crate::topic_validator::{RETRY_GROUP_TOPIC_PREFIX, is_not_allowed_send, validate_topic};
 
 /// `TopicSysFlag.buildSysFlag(true, false)`: a topic auto-created by a unit-mode producer.
@@ -25,6 +25,22 @@ pub(super) async fn check_message(
     ctx: &RequestContext,
     header: &SendMessageRequestHeader,
 ) -> Result<TopicConfig, RemotingCommand> {
+    if !is_writable(state.live.broker_permission())
+        && state
+            .topics
+            .select(&header.topic)
+            .is_some_and(|config| config.order)
+    {
+        // Java's rule: with writes stopped, only order topics are refused here; for the others producers learn
+        // it from the route, whose permissions the registration masks.
+        return Err(reply(
+            ResponseCode::NO_PERMISSION,
+            format!(
+                "the broker[{}] sending message is forbidden",
+                state.advertised_addr.ip()
+            ),
+        ));
+    }
     let topic = &header.topic;
     validate_topic(topic).map_err(|remark| reply(ResponseCode::INVALID_PARAMETER, remark))?;
     if is_not_allowed_send(topic) {
