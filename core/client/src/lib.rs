@@ -31,8 +31,7 @@ pub use config::{
     ClientConfig, DEFAULT_CREATE_TOPIC_KEY, DEFAULT_MAX_MESSAGE_SIZE, ProducerConfig, PullConsumerConfig,
 };
 pub use consumer::{
-    AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, PullConsumer, PullResult, PullStatus, compare_java_strings,
-    compare_queues, sort_for_allocation,
+    AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, PullConsumer, PullResult, PullStatus, sort_for_allocation,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use fulmen_protocol::body::MessageQueue;

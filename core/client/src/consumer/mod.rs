@@ -8,8 +8,6 @@ mod pull_api;
 mod pull_consumer;
 mod pull_result;
 
-pub use allocate::{
-    AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, compare_java_strings, compare_queues, sort_for_allocation,
-};
+pub use allocate::{AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, sort_for_allocation};
 pub use pull_consumer::PullConsumer;
 pub use pull_result::{PullResult, PullStatus};

@@ -8,13 +8,13 @@ use std::cmp::Ordering;
 use fulmen_protocol::body::MessageQueue;
 
 /// Java's `String#compareTo`: lexicographic over UTF-16 code units.
-pub fn compare_java_strings(a: &str, b: &str) -> Ordering {
+pub(super) fn compare_java_strings(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
 /// Java's `MessageQueue#compareTo`. Java subtracts the queue ids, which overflows only for ids more than 2^31
 /// apart (a negative queue id); Fulmen compares them plainly so that the order stays total.
-pub fn compare_queues(a: &MessageQueue, b: &MessageQueue) -> Ordering {
+pub(super) fn compare_queues(a: &MessageQueue, b: &MessageQueue) -> Ordering {
     compare_java_strings(&a.topic, &b.topic)
         .then_with(|| compare_java_strings(&a.broker_name, &b.broker_name))
         .then_with(|| a.queue_id.cmp(&b.queue_id))

@@ -14,7 +14,7 @@ use fulmen_protocol::body::MessageQueue;
 
 use crate::error::{Error, Result};
 
-pub use java_order::{compare_java_strings, compare_queues, sort_for_allocation};
+pub use java_order::sort_for_allocation;
 
 /// Java's default number of virtual nodes per client on the consistent-hash ring
 /// (`AllocateMessageQueueConsistentHash()`).
