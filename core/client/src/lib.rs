@@ -30,7 +30,9 @@ pub mod validation;
 pub use config::{
     ClientConfig, DEFAULT_CREATE_TOPIC_KEY, DEFAULT_MAX_MESSAGE_SIZE, ProducerConfig, PullConsumerConfig,
 };
-pub use consumer::{PullConsumer, PullResult, PullStatus};
+pub use consumer::{
+    AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, PullConsumer, PullResult, PullStatus, sort_for_allocation,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use fulmen_protocol::body::MessageQueue;
 pub use message::Message;

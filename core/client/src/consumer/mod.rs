@@ -1,10 +1,13 @@
 //! Consumers. [`PullConsumer`] is the pull primitive (queues, pull, offsets) that the lite pull consumer
-//! (subscribe / assign / poll with automatic offset commits) and the push consumer will be built on.
+//! (subscribe / assign / poll with automatic offset commits) and the push consumer will be built on;
+//! [`AllocateStrategy`] is the queue allocation their rebalance will use.
 
+mod allocate;
 mod offsets;
 mod pull_api;
 mod pull_consumer;
 mod pull_result;
 
+pub use allocate::{AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, sort_for_allocation};
 pub use pull_consumer::PullConsumer;
 pub use pull_result::{PullResult, PullStatus};

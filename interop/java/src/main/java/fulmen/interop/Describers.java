@@ -20,6 +20,7 @@ public final class Describers {
         BY_KIND.put(MsgIdDescriber.KIND_CLIENT, new MsgIdDescriber());
         BY_KIND.put(TagHashDescriber.KIND_TAG, new TagHashDescriber());
         BY_KIND.put(TagHashDescriber.KIND_SUBSCRIPTION, new TagHashDescriber());
+        BY_KIND.put(AllocateDescriber.KIND, new AllocateDescriber());
     }
 
     private Describers() {

@@ -20,7 +20,8 @@ import java.util.Set;
  */
 public final class GenerateVectors {
     private static final List<String> CATEGORIES =
-        Arrays.asList("command", "header", "body", "message", "batch", "compression", "msgid", "taghash");
+        Arrays.asList("command", "header", "body", "message", "batch", "compression", "msgid", "taghash",
+            "allocate");
 
     private GenerateVectors() {
     }
@@ -34,7 +35,7 @@ public final class GenerateVectors {
         removeStaleVectors(out);
         List<VectorSource> sources = Arrays.asList(new CodesVectors(), new CommandVectors(), new HeaderVectors(),
             new BodyVectors(), new MessageVectors(), new BatchVectors(), new CompressionVectors(), new MsgIdVectors(),
-            new TagHashVectors());
+            new TagHashVectors(), new AllocateVectors());
         Set<Path> written = new HashSet<>();
         Map<String, Integer> perCategory = new LinkedHashMap<>();
         for (VectorSource source : sources) {
