@@ -32,9 +32,9 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  * below (BrokerConfig, NettyServerConfig or MessageStoreConfig, as Apache's BrokerStartup applies a config file).
  *
  * <p>Once the broker's route for TBW102 is in the name server, prints one line to stdout:
- * {@code APACHE_CLUSTER_READY namesrv=127.0.0.1:P broker=127.0.0.1:Q cluster=C brokerName=B millis=T}. Stops (broker,
- * then name server, then the directory) when stdin closes or on SIGTERM/SIGINT, so a test process that dies never
- * leaves the JVM behind. Logs (errors only) go to stderr.
+ * {@code APACHE_CLUSTER_READY namesrv=127.0.0.1:P broker=127.0.0.1:Q cluster=C brokerName=B millis=T}. Stops
+ * (broker, then name server, then the directory; see {@link #stop}) when stdin closes or on SIGTERM/SIGINT, so a test
+ * process that dies never leaves the JVM behind. Logs (errors only) go to stderr.
  *
  * <p>Loopback: both listen on 127.0.0.1 ({@code bindAddress}), the broker advertises {@code brokerIP1=127.0.0.1} and
  * registers with the name server at 127.0.0.1. Apache's HA service (DefaultHAService.AcceptSocketService) has no bind
@@ -46,6 +46,7 @@ public final class ApacheCluster {
     static final String CLUSTER = "ApacheCluster";
     static final String BROKER_NAME = "apache-broker-a";
     static final long READY_TIMEOUT_MILLIS = 60_000;
+    static final long STOP_GRACE_MILLIS = 3_000;
 
     private ApacheCluster() {
     }
@@ -195,22 +196,32 @@ public final class ApacheCluster {
         System.exit(0);
     }
 
+    /**
+     * Shuts the broker and the name server down, waiting at most {@link #STOP_GRACE_MILLIS} (Apache's own shutdown
+     * joins its service threads one by one and takes about 20 s), then deletes the directory and halts the JVM.
+     */
     private static void stop(BrokerController broker, NamesrvController namesrv, Path home) {
+        Thread graceful = new Thread(() -> {
+            try {
+                broker.shutdown();
+                namesrv.shutdown();
+            } catch (RuntimeException e) {
+                System.err.println("apache cluster shutdown: " + e);
+            }
+        }, "apache-cluster-graceful-stop");
+        graceful.setDaemon(true);
+        graceful.start();
         try {
-            broker.shutdown();
-        } catch (RuntimeException e) {
-            System.err.println("apache broker shutdown: " + e);
-        }
-        try {
-            namesrv.shutdown();
-        } catch (RuntimeException e) {
-            System.err.println("apache namesrv shutdown: " + e);
+            graceful.join(STOP_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try (Stream<Path> paths = Files.walk(home)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             System.err.println("apache cluster: could not delete " + home + ": " + e);
         }
+        Runtime.getRuntime().halt(0);
     }
 
     /** The template topic of auto-created topics (TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC). */
