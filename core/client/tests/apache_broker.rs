@@ -1,6 +1,7 @@
 //! Fulmen's client against the official Apache RocketMQ 5.3.3 name server and broker (feature `apache`): topics
 //! auto-created through TBW102, sync and oneway sends with tags, keys, user properties and a compressed body, read
-//! back with the pull primitive byte for byte (msgId included), tag filtering and consumer offsets.
+//! back with the pull primitive byte for byte (msgId included), tag filtering and consumer offsets; and mixed with
+//! the official Java client: what Fulmen sends the Java consumer reads identically, and the other way round.
 //!
 //! One Apache cluster serves every test of this binary ([`ApacheCluster::shared`]); each test uses its own topic and
 //! group. Run with `cargo test -p fulmen-client --features apache --test apache_broker` (needs Java and Maven).
@@ -8,10 +9,11 @@
 
 mod apache;
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
 
-use apache::ApacheCluster;
+use apache::{ApacheCluster, run_java_client};
 use fulmen_client::{
     ErrorKind, Message, MessageQueue, MessageView, Producer, ProducerConfig, PullConsumer,
     PullConsumerConfig, PullStatus, SendStatus,
@@ -21,8 +23,15 @@ use fulmen_client::{
 const TEST_BOUND: Duration = Duration::from_secs(30);
 const PULL_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// The mixed test also starts a JVM for the Java client.
+const MIXED_TEST_BOUND: Duration = Duration::from_secs(150);
+
 async fn bounded<F: Future>(test: F) -> F::Output {
-    tokio::time::timeout(TEST_BOUND, test)
+    bounded_by(TEST_BOUND, test).await
+}
+
+async fn bounded_by<F: Future>(bound: Duration, test: F) -> F::Output {
+    tokio::time::timeout(bound, test)
         .await
         .expect("the test did not finish within its time bound")
 }
@@ -243,6 +252,82 @@ async fn delayed_messages_reach_their_topic_through_the_apache_schedule() {
             read.born_timestamp,
             read.store_timestamp
         );
+        consumer.shutdown().await;
+        producer.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn fulmen_and_the_java_client_read_each_others_messages_identically() {
+    let cluster = ApacheCluster::shared();
+    bounded_by(MIXED_TEST_BOUND, async {
+        let to_java = "FulmenApacheToJava";
+        let from_java = "FulmenApacheFromJava";
+        let producer = producer(cluster, "FulmenApacheMixedPG").await;
+        let consumer = consumer(cluster, "FulmenApacheMixedCG").await;
+        let big: Vec<u8> = (0..12 * 1024).map(|i| b"fulmen to java "[i % 15]).collect();
+        let messages = [
+            Message::new(to_java, "from fulmen")
+                .with_tags("TagF")
+                .with_keys(["fk1", "fk2"])
+                .with_property("origin", "fulmen")
+                .with_property("ünïcode", "wert"),
+            Message::new(to_java, big).with_tags("TagG").with_keys(["big"]),
+        ];
+        let mut sent = Vec::new();
+        for message in &messages {
+            sent.push(producer.send(message.clone()).await.unwrap());
+        }
+
+        let namesrv = cluster.namesrv_addr.clone();
+        let count = messages.len();
+        let run = tokio::task::spawn_blocking(move || run_java_client(&namesrv, to_java, count, from_java))
+            .await
+            .unwrap();
+
+        // Fulmen -> Apache broker -> Java consumer
+        assert_eq!(run.read.len(), messages.len(), "{run:?}");
+        for (message, result) in messages.iter().zip(&sent) {
+            let java = run.read.iter().find(|read| read.msg_id == result.msg_id).unwrap();
+            assert_eq!(java.queue_id, result.queue.queue_id);
+            assert_eq!(java.queue_offset, result.queue_offset);
+            assert_eq!(
+                java.body,
+                &message.body[..],
+                "Java decompresses Fulmen's zlib body"
+            );
+            assert_eq!(java.tags, message.tags);
+            assert_eq!(java.keys.as_deref(), Some(message.keys.join(" ").as_str()));
+            // Fulmen's pull of the same message has exactly the properties Java's has.
+            let fulmen = pull_one(&consumer, &result.queue, result.queue_offset).await;
+            let fulmen_properties: BTreeMap<String, String> = fulmen.properties.clone().into_iter().collect();
+            assert_eq!(fulmen_properties, java.properties);
+            for (name, value) in &message.properties {
+                assert_eq!(java.properties.get(name), Some(value), "property {name}");
+            }
+        }
+
+        // Java producer -> Apache broker -> Fulmen pull
+        assert_eq!(run.sent.len(), 2, "{run:?}");
+        let pattern = b"java-apache ";
+        let java_big: Vec<u8> = (0..10 * 1024).map(|i| pattern[i % pattern.len()]).collect();
+        let expected: [(&[u8], &str, &[&str]); 2] = [
+            (b"from java", "TagJ", &["jk1", "jk2"]),
+            (&java_big, "TagK", &["big"]),
+        ];
+        for (java, (body, tags, keys)) in run.sent.iter().zip(expected) {
+            let queue = MessageQueue::new(from_java, cluster.broker_name.clone(), java.queue_id);
+            let read = pull_one(&consumer, &queue, java.queue_offset).await;
+            assert_eq!(read.msg_id, java.msg_id, "Java's UNIQ_KEY is Fulmen's msgId");
+            assert_eq!(&read.body[..], body, "Fulmen decompresses Java's zlib body");
+            assert_eq!(read.tags.as_deref(), Some(tags));
+            assert_eq!(read.keys, keys);
+        }
+        let first = run.sent.first().unwrap();
+        let queue = MessageQueue::new(from_java, cluster.broker_name.clone(), first.queue_id);
+        let read = pull_one(&consumer, &queue, first.queue_offset).await;
+        assert_eq!(read.property("origin"), Some("java"));
         consumer.shutdown().await;
         producer.shutdown().await;
     })
