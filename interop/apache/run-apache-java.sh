@@ -1,40 +1,20 @@
 #!/usr/bin/env bash
 # Runs a main class of this Maven project (the official Apache RocketMQ 5.3.3 name server, broker and client jars on
-# its classpath) in a small JVM:
+# its classpath) in a small JVM, with interop/java/run-java.sh (which builds the project first when its sources
+# changed; the first build downloads the artifacts from Maven Central):
 #   run-apache-java.sh <main class> [args...]
-# Builds this Maven project first when its sources changed (the first build downloads the artifacts from Maven
-# Central; later builds work offline). Needs Java 17+ and Maven 3.8+. The Maven log goes to target/build.log.
+# Needs Java 17+ and Maven 3.8+. The Maven log goes to target/build.log. The JVM replaces this process (exec), so
+# the caller's SIGTERM and closed stdin reach it directly.
 set -euo pipefail
 
-project="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-target="$project/target"
-classpath_file="$target/classpath.txt"
-stamp="$target/.built"
-
-for tool in java mvn; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "run-apache-java.sh: '$tool' not found on PATH" >&2; exit 127; }
-done
-
-if [[ ! -f "$stamp" || ! -f "$classpath_file" \
-      || -n "$(find "$project/pom.xml" "$project/src" -newer "$stamp" -print -quit)" ]]; then
-    mkdir -p "$target"
-    log="$target/build.log"
-    if ! mvn -q -B -Dstyle.color=never -f "$project/pom.xml" compile dependency:build-classpath \
-        -Dmdep.outputFile="$classpath_file" -DincludeScope=runtime >"$log" 2>&1; then
-        cat "$log" >&2
-        echo "run-apache-java.sh: Maven build failed (log: $log)" >&2
-        exit 1
-    fi
-    touch "$stamp"
-fi
-
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [[ $# -lt 1 ]]; then
     echo "usage: $0 <main class> [args...]" >&2
     exit 2
 fi
-main="$1"
-shift
-# exec: the JVM is this process, so the caller's SIGTERM and closed stdin reach it directly.
-exec java -Xms64m -Xmx256m -XX:MaxDirectMemorySize=128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
-    -Djava.net.preferIPv4Stack=true -Drocketmq.broker.diskSpaceWarningLevelRatio=0.98 \
-    -cp "$target/classes:$(cat "$classpath_file")" "$main" "$@"
+export FULMEN_JAVA_PROJECT="$here"
+# A small heap; the broker refuses writes above 98 % disk use instead of Apache's 90 % (shared CI disks).
+opts="-Xms64m -Xmx256m -XX:MaxDirectMemorySize=128m -Xss512k -Djava.net.preferIPv4Stack=true"
+opts+=" -Drocketmq.broker.diskSpaceWarningLevelRatio=0.98"
+export FULMEN_JAVA_OPTS="$opts"
+exec "$here/../java/run-java.sh" "$@"

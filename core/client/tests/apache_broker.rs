@@ -36,16 +36,28 @@ async fn bounded_by<F: Future>(bound: Duration, test: F) -> F::Output {
         .expect("the test did not finish within its time bound")
 }
 
-async fn producer(cluster: &ApacheCluster, group: &str) -> Producer {
-    Producer::start(ProducerConfig::new(cluster.namesrv_addr.clone(), group))
-        .await
-        .unwrap()
+/// A Fulmen producer and pull consumer on the shared cluster, groups named after the test.
+struct Clients {
+    producer: Producer,
+    consumer: PullConsumer,
 }
 
-async fn consumer(cluster: &ApacheCluster, group: &str) -> PullConsumer {
-    PullConsumer::start(PullConsumerConfig::new(cluster.namesrv_addr.clone(), group))
-        .await
-        .unwrap()
+impl Clients {
+    async fn start(name: &str) -> Clients {
+        let namesrv = ApacheCluster::shared().namesrv_addr.clone();
+        let producer = Producer::start(ProducerConfig::new(namesrv.clone(), format!("{name}PG")))
+            .await
+            .unwrap();
+        let consumer = PullConsumer::start(PullConsumerConfig::new(namesrv, format!("{name}CG")))
+            .await
+            .unwrap();
+        Clients { producer, consumer }
+    }
+
+    async fn shutdown(self) {
+        self.consumer.shutdown().await;
+        self.producer.shutdown().await;
+    }
 }
 
 /// The one message at `offset` of `queue`.
@@ -83,8 +95,8 @@ async fn sync_sends_round_trip_through_the_apache_broker() {
     let cluster = ApacheCluster::shared();
     bounded(async {
         let topic = "FulmenApacheSync";
-        let producer = producer(cluster, "FulmenApacheSyncPG").await;
-        let consumer = consumer(cluster, "FulmenApacheSyncCG").await;
+        let clients = Clients::start("FulmenApacheSync").await;
+        let (producer, consumer) = (&clients.producer, &clients.consumer);
         let big: Vec<u8> = (0..10 * 1024).map(|i| b"fulmen-apache "[i % 14]).collect();
         let sent = [
             Message::new(topic, "hello apache")
@@ -110,7 +122,7 @@ async fn sync_sends_round_trip_through_the_apache_broker() {
             );
             assert_eq!(result.msg_id.len(), 32);
 
-            let read = pull_one(&consumer, &result.queue, result.queue_offset).await;
+            let read = pull_one(consumer, &result.queue, result.queue_offset).await;
             assert_eq!(read.topic, topic);
             assert_eq!(read.queue, result.queue);
             assert_eq!(read.queue_offset, result.queue_offset);
@@ -128,19 +140,18 @@ async fn sync_sends_round_trip_through_the_apache_broker() {
             assert!(read.born_host.starts_with("127.0.0.1:"), "{}", read.born_host);
             assert_eq!(read.reconsume_times, 0);
         }
-        consumer.shutdown().await;
-        producer.shutdown().await;
+        clients.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test]
 async fn oneway_sends_are_stored_by_the_apache_broker() {
-    let cluster = ApacheCluster::shared();
+    ApacheCluster::shared(); // started (and built) outside the time bound
     bounded(async {
         let topic = "FulmenApacheOneway";
-        let producer = producer(cluster, "FulmenApacheOnewayPG").await;
-        let consumer = consumer(cluster, "FulmenApacheOnewayCG").await;
+        let clients = Clients::start("FulmenApacheOneway").await;
+        let (producer, consumer) = (&clients.producer, &clients.consumer);
         for i in 0..4 {
             let message = Message::new(topic, format!("oneway {i}"))
                 .with_tags("TagO")
@@ -149,7 +160,7 @@ async fn oneway_sends_are_stored_by_the_apache_broker() {
             producer.send_oneway(message).await.unwrap();
         }
 
-        let mut read = pull_all(&consumer, topic, 4).await;
+        let mut read = pull_all(consumer, topic, 4).await;
         assert_eq!(read.len(), 4);
         read.sort_by_key(|message| message.property("index").unwrap().parse::<i32>().unwrap());
         for (i, message) in read.iter().enumerate() {
@@ -160,21 +171,21 @@ async fn oneway_sends_are_stored_by_the_apache_broker() {
             assert_eq!(message.property("UNIQ_KEY"), Some(message.msg_id.as_str()));
         }
         let mut ids: Vec<&str> = read.iter().map(|message| message.msg_id.as_str()).collect();
+        ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), 4, "every oneway message has its own msgId");
-        consumer.shutdown().await;
-        producer.shutdown().await;
+        clients.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test]
 async fn tag_filter_and_consumer_offsets_on_the_apache_broker() {
-    let cluster = ApacheCluster::shared();
+    ApacheCluster::shared(); // started (and built) outside the time bound
     bounded(async {
         let topic = "FulmenApacheTags";
-        let producer = producer(cluster, "FulmenApacheTagsPG").await;
-        let consumer = consumer(cluster, "FulmenApacheTagsCG").await;
+        let clients = Clients::start("FulmenApacheTags").await;
+        let (producer, consumer) = (&clients.producer, &clients.consumer);
         let first = producer
             .send(Message::new(topic, "a0").with_tags("A"))
             .await
@@ -210,19 +221,18 @@ async fn tag_filter_and_consumer_offsets_on_the_apache_broker() {
         assert_eq!(consumer.query_offset(&queue).await.unwrap(), Some(0));
         consumer.update_offset(&queue, 3).await.unwrap();
         assert_eq!(consumer.query_offset(&queue).await.unwrap(), Some(3));
-        consumer.shutdown().await;
-        producer.shutdown().await;
+        clients.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test]
 async fn delayed_messages_reach_their_topic_through_the_apache_schedule() {
-    let cluster = ApacheCluster::shared();
+    ApacheCluster::shared(); // started (and built) outside the time bound
     bounded(async {
         let topic = "FulmenApacheDelay";
-        let producer = producer(cluster, "FulmenApacheDelayPG").await;
-        let consumer = consumer(cluster, "FulmenApacheDelayCG").await;
+        let clients = Clients::start("FulmenApacheDelay").await;
+        let (producer, consumer) = (&clients.producer, &clients.consumer);
         // level 1 is 1 s in Apache's default messageDelayLevel
         let message = Message::new(topic, "later")
             .with_tags("TagD")
@@ -236,7 +246,7 @@ async fn delayed_messages_reach_their_topic_through_the_apache_schedule() {
             "the result names the topic asked for, not SCHEDULE_TOPIC_XXXX"
         );
 
-        let read = pull_all(&consumer, topic, 1).await;
+        let read = pull_all(consumer, topic, 1).await;
         assert_eq!(read.len(), 1);
         let read = &read[0];
         assert_eq!(read.msg_id, sent.msg_id, "the msgId survives the schedule hop");
@@ -252,8 +262,7 @@ async fn delayed_messages_reach_their_topic_through_the_apache_schedule() {
             read.born_timestamp,
             read.store_timestamp
         );
-        consumer.shutdown().await;
-        producer.shutdown().await;
+        clients.shutdown().await;
     })
     .await;
 }
@@ -264,8 +273,8 @@ async fn fulmen_and_the_java_client_read_each_others_messages_identically() {
     bounded_by(MIXED_TEST_BOUND, async {
         let to_java = "FulmenApacheToJava";
         let from_java = "FulmenApacheFromJava";
-        let producer = producer(cluster, "FulmenApacheMixedPG").await;
-        let consumer = consumer(cluster, "FulmenApacheMixedCG").await;
+        let clients = Clients::start("FulmenApacheMixed").await;
+        let (producer, consumer) = (&clients.producer, &clients.consumer);
         let big: Vec<u8> = (0..12 * 1024).map(|i| b"fulmen to java "[i % 15]).collect();
         let messages = [
             Message::new(to_java, "from fulmen")
@@ -300,7 +309,7 @@ async fn fulmen_and_the_java_client_read_each_others_messages_identically() {
             assert_eq!(java.tags, message.tags);
             assert_eq!(java.keys.as_deref(), Some(message.keys.join(" ").as_str()));
             // Fulmen's pull of the same message has exactly the properties Java's has.
-            let fulmen = pull_one(&consumer, &result.queue, result.queue_offset).await;
+            let fulmen = pull_one(consumer, &result.queue, result.queue_offset).await;
             let fulmen_properties: BTreeMap<String, String> = fulmen.properties.clone().into_iter().collect();
             assert_eq!(fulmen_properties, java.properties);
             for (name, value) in &message.properties {
@@ -318,7 +327,7 @@ async fn fulmen_and_the_java_client_read_each_others_messages_identically() {
         ];
         for (java, (body, tags, keys)) in run.sent.iter().zip(expected) {
             let queue = MessageQueue::new(from_java, cluster.broker_name.clone(), java.queue_id);
-            let read = pull_one(&consumer, &queue, java.queue_offset).await;
+            let read = pull_one(consumer, &queue, java.queue_offset).await;
             assert_eq!(read.msg_id, java.msg_id, "Java's UNIQ_KEY is Fulmen's msgId");
             assert_eq!(&read.body[..], body, "Fulmen decompresses Java's zlib body");
             assert_eq!(read.tags.as_deref(), Some(tags));
@@ -326,10 +335,9 @@ async fn fulmen_and_the_java_client_read_each_others_messages_identically() {
         }
         let first = run.sent.first().unwrap();
         let queue = MessageQueue::new(from_java, cluster.broker_name.clone(), first.queue_id);
-        let read = pull_one(&consumer, &queue, first.queue_offset).await;
+        let read = pull_one(consumer, &queue, first.queue_offset).await;
         assert_eq!(read.property("origin"), Some("java"));
-        consumer.shutdown().await;
-        producer.shutdown().await;
+        clients.shutdown().await;
     })
     .await;
 }

@@ -70,17 +70,22 @@ impl ApacheCluster {
         });
         let line = match ready_rx.recv_timeout(START_BOUND) {
             Ok(line) => line,
-            Err(_) => {
-                let status = child.try_wait().ok().flatten();
-                let _ = child.kill();
+            Err(waited) => {
+                let outcome = match waited {
+                    // stdout closed without the line: the launcher is exiting
+                    mpsc::RecvTimeoutError::Disconnected => match child.wait() {
+                        Ok(status) => format!("exited with {status}"),
+                        Err(error) => format!("could not be waited for: {error}"),
+                    },
+                    mpsc::RecvTimeoutError::Timeout => {
+                        let _ = child.kill();
+                        format!("gave no ready line within {START_BOUND:?}")
+                    }
+                };
                 return Err(format!(
-                    "the Apache cluster did not start ({} {}); its errors are above. It needs Java 17+ and \
-                     Maven 3.8+ on PATH (the tests of feature \"apache\" never skip)",
+                    "the Apache cluster did not start: {} {outcome}; its errors are above. It needs bash, Java 17+ \
+                     and Maven 3.8+ on PATH (the tests of feature \"apache\" never skip)",
                     script.display(),
-                    status.map_or_else(
-                        || "gave no ready line in time".to_owned(),
-                        |s| format!("exited with {s}")
-                    ),
                 ));
             }
         };
