@@ -1,6 +1,7 @@
 //! Fulmen's client against the official Apache RocketMQ 5.3.3 name server and broker (feature `apache`): topics
 //! auto-created through TBW102, sync and oneway sends with tags, keys, user properties and a compressed body, read
-//! back with the pull primitive byte for byte (msgId included), tag filtering and consumer offsets; and mixed with
+//! back with the pull primitive byte for byte (msgId included), tag filtering, consumer offsets and the broker's
+//! rejection codes; and mixed with
 //! the official Java client: what Fulmen sends the Java consumer reads identically, and the other way round.
 //!
 //! One Apache cluster serves every test of this binary ([`ApacheCluster::shared`]); each test uses its own topic and
@@ -338,6 +339,41 @@ async fn fulmen_and_the_java_client_read_each_others_messages_identically() {
         let read = pull_one(consumer, &queue, first.queue_offset).await;
         assert_eq!(read.property("origin"), Some("java"));
         clients.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_apache_brokers_rejections_come_back_with_its_response_codes() {
+    ApacheCluster::shared(); // started (and built) outside the time bound
+    bounded(async {
+        let topic = "FulmenApacheReject";
+        let mut config = ProducerConfig::new(
+            ApacheCluster::shared().namesrv_addr.clone(),
+            "FulmenApacheRejectPG",
+        );
+        // past the client's own check, so that the broker's limit (maxMessageSize, 4 MiB) decides
+        config.max_message_size = 8 * 1024 * 1024;
+        let producer = Producer::start(config).await.unwrap();
+        producer.send(Message::new(topic, "small")).await.unwrap();
+
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let noise: Vec<u8> = (0..5 * 1024 * 1024)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect();
+        let error = producer.send(Message::new(topic, noise)).await.unwrap_err();
+        assert_eq!(error.response_code(), Some(13), "MESSAGE_ILLEGAL: {error}");
+        assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+        assert!(
+            error.message().contains("msg body length limit 4194304B"),
+            "{error}"
+        );
+        producer.shutdown().await;
     })
     .await;
 }
