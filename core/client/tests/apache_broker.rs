@@ -1,8 +1,8 @@
 //! Fulmen's client against the official Apache RocketMQ 5.3.3 name server and broker (feature `apache`): topics
 //! auto-created through TBW102, sync and oneway sends with tags, keys, user properties and a compressed body, read
 //! back with the pull primitive byte for byte (msgId included), tag filtering, consumer offsets and the broker's
-//! rejection codes; and mixed with
-//! the official Java client: what Fulmen sends the Java consumer reads identically, and the other way round.
+//! rejection codes; and mixed with the official Java client: what Fulmen sends the Java consumer reads identically,
+//! and the other way round.
 //!
 //! One Apache cluster serves every test of this binary ([`ApacheCluster::shared`]); each test uses its own topic and
 //! group. Run with `cargo test -p fulmen-client --features apache --test apache_broker` (needs Java and Maven).
