@@ -317,6 +317,21 @@ async fn fulmen_and_the_java_client_read_each_others_messages_identically() {
                 &message.body[..],
                 "Java decompresses Fulmen's zlib body"
             );
+            // Java's MessageDecoder.decode clears COMPRESSED_FLAG (0x1) once it inflated the body and keeps the
+            // compression type bits: 0x300 is zlib (MessageSysFlag.COMPRESSION_ZLIB_TYPE)
+            let compressed = java.sys_flag & 0x700 == 0x300;
+            assert_eq!(
+                compressed,
+                message.body.len() >= 4096,
+                "sysFlag {:#x}",
+                java.sys_flag
+            );
+            if compressed {
+                assert!(
+                    (java.store_size as usize) < message.body.len() / 4,
+                    "stored compressed: {java:?}"
+                );
+            }
             assert_eq!(java.tags, message.tags);
             assert_eq!(java.keys.as_deref(), Some(message.keys.join(" ").as_str()));
             // Fulmen's pull of the same message has exactly the properties Java's has.

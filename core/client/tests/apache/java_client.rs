@@ -30,6 +30,10 @@ pub struct JavaRead {
     pub keys: Option<String>,
     /// Every property, by name.
     pub properties: BTreeMap<String, String>,
+    /// The stored `sysFlag` (bit 0x1: the body is compressed).
+    pub sys_flag: i32,
+    /// The size of the message in the commitlog.
+    pub store_size: i32,
 }
 
 /// One message the Java producer sent.
@@ -101,6 +105,8 @@ pub fn run_java_client(namesrv: &str, read_topic: &str, count: usize, send_topic
                 tags,
                 keys,
                 properties,
+                sys_flag,
+                store_size,
             ] => run.read.push(JavaRead {
                 msg_id: msg_id.to_owned(),
                 queue_id: queue_id.parse().unwrap(),
@@ -112,6 +118,8 @@ pub fn run_java_client(namesrv: &str, read_topic: &str, count: usize, send_topic
                     .iter()
                     .map(|(name, value)| (name.to_owned(), value.to_owned()))
                     .collect(),
+                sys_flag: sys_flag.parse().unwrap(),
+                store_size: store_size.parse().unwrap(),
             }),
             ["SENT", msg_id, queue_id, queue_offset] => run.sent.push(JavaSent {
                 msg_id: msg_id.to_owned(),

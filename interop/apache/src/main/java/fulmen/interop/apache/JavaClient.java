@@ -23,8 +23,8 @@ import org.apache.rocketmq.common.message.MessageQueue;
  *
  * <p>Pulls every message of {@code readTopic} from offset 0 with DefaultMQPullConsumer until {@code count} are found
  * (at most 30 s) and prints one line per message: {@code READ\tmsgId\tqueueId\tqueueOffset\thex(body)\thex(tags)\t
- * hex(keys)\thex(properties)}, the properties sorted by name and joined as MessageDecoder.messageProperties2String
- * does. Then sends {@link #SENT_COUNT} messages to {@code sendTopic} with DefaultMQProducer (what they hold is fixed
+ * hex(keys)\thex(properties)\tsysFlag\tstoreSize}, the properties sorted by name and joined as
+ * MessageDecoder.messageProperties2String does, the body decompressed, sysFlag and storeSize as stored. Then sends {@link #SENT_COUNT} messages to {@code sendTopic} with DefaultMQProducer (what they hold is fixed
  * here and in the Rust test) and prints {@code SENT\tmsgId\tqueueId\tqueueOffset} for each, then {@code DONE}.
  */
 public final class JavaClient {
@@ -69,9 +69,11 @@ public final class JavaClient {
             HexFormat hex = HexFormat.of();
             for (MessageExt message : found) {
                 Map<String, String> sorted = new TreeMap<>(message.getProperties());
-                System.out.printf("READ\t%s\t%d\t%d\t%s\t%s\t%s\t%s%n", message.getMsgId(), message.getQueueId(),
-                    message.getQueueOffset(), hex.formatHex(message.getBody()), hexOf(hex, message.getTags()),
-                    hexOf(hex, message.getKeys()), hexOf(hex, MessageDecoder.messageProperties2String(sorted)));
+                System.out.printf("READ\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%d\t%d%n", message.getMsgId(),
+                    message.getQueueId(), message.getQueueOffset(), hex.formatHex(message.getBody()),
+                    hexOf(hex, message.getTags()), hexOf(hex, message.getKeys()),
+                    hexOf(hex, MessageDecoder.messageProperties2String(sorted)), message.getSysFlag(),
+                    message.getStoreSize());
             }
         } finally {
             consumer.shutdown();
