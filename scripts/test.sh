@@ -2,7 +2,8 @@
 # Runs every check of the project, installing what it needs first. CI (.ci/run) calls exactly this script.
 #
 #   scripts/test.sh            fmt, clippy, all tests, golden vectors (Java -> Rust and Rust -> Java), Java interop
-#                              tests against the fulmen binary, fuzz smoke
+#                              tests against the fulmen binary, the Rust client against Apache's name server and broker,
+#                              fuzz smoke
 #
 # Environment:
 #   FULMEN_FUZZ_SECONDS=N      seconds per fuzz target in the smoke run (default 20; 0 skips fuzzing)
@@ -43,6 +44,10 @@ interop/java/verify-vectors.sh "$rust_vectors" --strict-order
 step "interop: the official Java clients, admin tool and broker code against the fulmen binary on 127.0.0.1"
 cargo build -p fulmen-cli --locked
 interop/java/run-interop-tests.sh target/debug/fulmen
+
+step "apache: Fulmen's Rust client against the official Apache RocketMQ 5.3.3 name server and broker on 127.0.0.1"
+cargo clippy -p fulmen-client --all-targets --features apache --locked -- -D warnings
+cargo test -p fulmen-client --features apache --locked --test apache_broker
 
 step "quickstart: the README's first command"
 cargo run -q --locked -p fulmen-cli -- quickstart > "$work/quickstart.log"

@@ -3,9 +3,13 @@
 #   run-java.sh <main class> [args...]
 # Needs Java 17+ and Maven 3.8+; the first build downloads the RocketMQ 5.3.3 artifacts from Maven Central,
 # later builds work offline. Used by generate-vectors.sh and verify-vectors.sh.
+#
+# Environment (for interop/apache/run-apache-java.sh, which runs its own project the same way):
+#   FULMEN_JAVA_PROJECT=DIR    the Maven project to build and run (default: this script's directory)
+#   FULMEN_JAVA_OPTS="..."     more JVM options (split on spaces)
 set -euo pipefail
 
-project="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+project="${FULMEN_JAVA_PROJECT:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}"
 target="$project/target"
 classpath_file="$target/classpath.txt"
 stamp="$target/.built"
@@ -35,5 +39,6 @@ fi
 
 main="$1"
 shift
-exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+read -ra extra_opts <<< "${FULMEN_JAVA_OPTS:-}"
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "${extra_opts[@]}" \
     -cp "$target/classes:$(cat "$classpath_file")" "$main" "$@"

@@ -16,6 +16,11 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Tests: `tests/producer.rs` and `tests/pull_consumer.rs` run against a Fulmen name server and a fake broker;
+//! `tests/apache_broker.rs` runs against Apache RocketMQ 5.3.3's own name server and broker and is built only with
+//! the cargo feature `apache` (it needs Java 17+ and Maven, fails rather than skips without them, and is run by
+//! `scripts/test.sh`), so `cargo test --workspace` never needs Java.
 
 mod config;
 mod consumer;

@@ -1,0 +1,8 @@
+//! Support of the tests against Apache's own name server and broker (feature `apache`): the shared cluster and the
+//! official Java client's half of the mixed tests.
+
+mod cluster;
+mod java_client;
+
+pub use cluster::ApacheCluster;
+pub use java_client::run_java_client;
