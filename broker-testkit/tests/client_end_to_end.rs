@@ -1,6 +1,6 @@
 //! Fulmen's client against Fulmen's broker, in one process through LocalCluster: what is sent comes back exactly
-//! (body, tags, keys, user properties, compressed bodies), tag filtering happens on the broker, and consumer
-//! offsets survive a clean broker restart.
+//! (body, tags, keys, user properties, compressed bodies), tag filtering happens on the broker, a blocking pull is
+//! long-polled, and consumer offsets survive a clean broker restart.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::future::Future;
@@ -132,6 +132,49 @@ async fn consumer_offsets_survive_a_clean_restart() {
         };
         assert_eq!(offset, Some(1));
         consumer.shutdown().await;
+        cluster.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocking_pull_is_held_by_the_broker_until_a_message_arrives() {
+    bounded(async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG"))
+            .await
+            .unwrap();
+        let queue = MessageQueue::new("Held", "broker-a", 0);
+        producer
+            .send_to_queue(Message::new("Held", "first"), queue.clone())
+            .await
+            .unwrap();
+        let consumer = PullConsumer::start(PullConsumerConfig::new(cluster.namesrv_addr(), "CG"))
+            .await
+            .unwrap();
+        // A plain pull at the end answers at once; a blocking one waits on the broker.
+        let at_end = consumer.pull(&queue, "*", 1, 32, PULL_TIMEOUT).await.unwrap();
+        assert_eq!(at_end.status, PullStatus::NoNewMsg);
+        let held = tokio::spawn({
+            let (consumer, queue) = (consumer.clone(), queue.clone());
+            async move {
+                consumer
+                    .pull_block_if_not_found(&queue, "*", 1, 32)
+                    .await
+                    .unwrap()
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!held.is_finished(), "the broker holds the pull");
+        producer
+            .send_to_queue(Message::new("Held", "second"), queue.clone())
+            .await
+            .unwrap();
+        let result = held.await.unwrap();
+        assert_eq!(result.status, PullStatus::Found);
+        assert_eq!(&result.messages[0].body[..], b"second");
+        consumer.shutdown().await;
+        producer.shutdown().await;
         cluster.shutdown().await;
     })
     .await;

@@ -12,9 +12,18 @@ use super::pull_result::{PullResult, PullStatus};
 use crate::error::{Error, Result};
 use crate::message_view::MessageView;
 
-/// How long the broker may hold a pull (Java's `DefaultMQPullConsumer.brokerSuspendMaxTimeMillis`, 20 s); only
-/// used when the SUSPEND flag is set, which this primitive does not set.
-const BROKER_SUSPEND_MAX_MILLIS: i64 = 20_000;
+/// How long the broker may hold a pull that found nothing (Java's
+/// `DefaultMQPullConsumer.brokerSuspendMaxTimeMillis`, 20 s); the broker holds it only with the SUSPEND flag.
+pub(crate) const BROKER_SUSPEND_MAX: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Whether the broker may hold a pull that finds nothing until a message arrives (long polling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hold {
+    /// Answer at once.
+    No,
+    /// Hold for up to [`BROKER_SUSPEND_MAX`] (the SUSPEND flag).
+    UntilArrival,
+}
 
 /// The PULL_MESSAGE request for `max_nums` messages of `queue` from `offset`, matching `subscription`.
 pub(crate) fn pull_request(
@@ -23,16 +32,21 @@ pub(crate) fn pull_request(
     subscription: &SubscriptionData,
     offset: i64,
     max_nums: i32,
+    hold: Hold,
 ) -> RemotingCommand {
+    let sys_flag = match hold {
+        Hold::No => PullSysFlag::SUBSCRIPTION,
+        Hold::UntilArrival => PullSysFlag::SUBSCRIPTION | PullSysFlag::SUSPEND,
+    };
     let header = PullMessageRequestHeader {
         consumer_group: group.to_owned(),
         topic: queue.topic.clone(),
         queue_id: queue.queue_id,
         queue_offset: offset,
         max_msg_nums: max_nums,
-        sys_flag: PullSysFlag::SUBSCRIPTION.bits(),
+        sys_flag: sys_flag.bits(),
         commit_offset: 0,
-        suspend_timeout_millis: BROKER_SUSPEND_MAX_MILLIS,
+        suspend_timeout_millis: BROKER_SUSPEND_MAX.as_millis() as i64,
         subscription: Some(subscription.sub_string.clone()),
         sub_version: subscription.sub_version,
         expression_type: Some("TAG".to_owned()),
@@ -118,9 +132,26 @@ mod tests {
     #[test]
     fn request_carries_the_subscription() {
         let subscription = SubscriptionData::from_tag_expression("T", "A || B", 42);
-        let request = pull_request("CG", &MessageQueue::new("T", "b", 1), &subscription, 7, 16);
+        let request = pull_request(
+            "CG",
+            &MessageQueue::new("T", "b", 1),
+            &subscription,
+            7,
+            16,
+            Hold::No,
+        );
         let header: PullMessageRequestHeader = request.decode_header().unwrap();
         assert_eq!(header.sys_flag, 0x4);
+        let held = pull_request(
+            "CG",
+            &MessageQueue::new("T", "b", 1),
+            &subscription,
+            7,
+            16,
+            Hold::UntilArrival,
+        );
+        let held: PullMessageRequestHeader = held.decode_header().unwrap();
+        assert_eq!((held.sys_flag, held.suspend_timeout_millis), (0x6, 20_000));
         assert_eq!(header.subscription.as_deref(), Some("A || B"));
         assert_eq!(header.sub_version, 42);
         assert_eq!(header.queue_offset, 7);

@@ -11,7 +11,7 @@ use fulmen_protocol::body::{
 };
 
 use super::offsets;
-use super::pull_api::{pull_request, pull_result};
+use super::pull_api::{Hold, pull_request, pull_result};
 use super::pull_result::PullResult;
 use crate::config::PullConsumerConfig;
 use crate::error::{Error, ErrorKind, Result};
@@ -19,6 +19,9 @@ use crate::instance::{ClientInstance, identity};
 
 /// `PermName.PERM_READ`.
 const PERM_READ: i32 = 0x4;
+/// How long a held pull may take before it counts as failed (Java's `consumerTimeoutMillisWhenSuspend`, 30 s,
+/// above the broker's 20 s hold).
+const TIMEOUT_WHEN_SUSPENDED: Duration = Duration::from_secs(30);
 
 /// A pull consumer. Cheap to clone; clones share connections and tasks. Dropping the last clone stops the
 /// background tasks; [`PullConsumer::shutdown`] also unregisters the group from the brokers.
@@ -88,6 +91,40 @@ impl PullConsumer {
         max_nums: i32,
         timeout: Duration,
     ) -> Result<PullResult> {
+        self.pull_with(queue, expression, offset, max_nums, Hold::No, timeout)
+            .await
+    }
+
+    /// Like [`pull`](Self::pull), but when nothing is there yet the broker holds the request until a message
+    /// arrives or 20 s pass (long polling, Java's `pullBlockIfNotFound`); the wait for the answer is 30 s
+    /// (`consumerTimeoutMillisWhenSuspend`).
+    pub async fn pull_block_if_not_found(
+        &self,
+        queue: &MessageQueue,
+        expression: &str,
+        offset: i64,
+        max_nums: i32,
+    ) -> Result<PullResult> {
+        self.pull_with(
+            queue,
+            expression,
+            offset,
+            max_nums,
+            Hold::UntilArrival,
+            TIMEOUT_WHEN_SUSPENDED,
+        )
+        .await
+    }
+
+    async fn pull_with(
+        &self,
+        queue: &MessageQueue,
+        expression: &str,
+        offset: i64,
+        max_nums: i32,
+        hold: Hold,
+        timeout: Duration,
+    ) -> Result<PullResult> {
         if offset < 0 {
             return Err(Error::invalid_argument(format!("offset {offset} is negative")));
         }
@@ -99,7 +136,14 @@ impl PullConsumer {
         let subscription =
             SubscriptionData::from_tag_expression(&queue.topic, expression, identity::unix_millis());
         let addr = self.broker_addr(queue).await?;
-        let request = pull_request(&self.inner.config.group, queue, &subscription, offset, max_nums);
+        let request = pull_request(
+            &self.inner.config.group,
+            queue,
+            &subscription,
+            offset,
+            max_nums,
+            hold,
+        );
         let response = self.inner.instance.invoke_broker(&addr, request, timeout).await?;
         pull_result(
             &response,
@@ -109,7 +153,9 @@ impl PullConsumer {
         )
     }
 
-    /// The group's offset stored on the broker for `queue`, or `None` if the broker has none.
+    /// The group's offset stored on the broker for `queue`, or `None` if the broker has none. A broker answers 0
+    /// rather than none for a group without an offset while the queue still holds its first message (Apache's
+    /// `ConsumerManageProcessor#queryConsumerOffset`, and Fulmen's after it).
     pub async fn query_offset(&self, queue: &MessageQueue) -> Result<Option<i64>> {
         let addr = self.broker_addr(queue).await?;
         let request = offsets::query_request(&self.inner.config.group, queue);
