@@ -47,7 +47,7 @@ interop/java/run-interop-tests.sh target/debug/fulmen
 
 step "apache: Fulmen's Rust client against the official Apache RocketMQ 5.3.3 name server and broker on 127.0.0.1"
 cargo clippy -p fulmen-client --all-targets --features apache --locked -- -D warnings
-cargo test -p fulmen-client --features apache --locked --test apache_broker
+cargo test -p fulmen-client --features apache --locked --test 'apache_*'
 
 step "quickstart: the README's first command"
 cargo run -q --locked -p fulmen-cli -- quickstart > "$work/quickstart.log"
