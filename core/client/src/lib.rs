@@ -22,6 +22,7 @@
 //! the cargo feature `apache` (it needs Java 17+ and Maven, fails rather than skips without them, and is run by
 //! `scripts/test.sh`), so `cargo test --workspace` never needs Java.
 
+mod admin;
 mod config;
 mod consumer;
 mod error;
@@ -32,6 +33,9 @@ mod producer;
 mod send_result;
 pub mod validation;
 
+pub use admin::{
+    Admin, AdminConfig, ResetOffsetOutcome, RollbackStats, StoredMessage, TopicSettings, TopicTarget,
+};
 pub use config::{
     ClientConfig, DEFAULT_CREATE_TOPIC_KEY, DEFAULT_MAX_MESSAGE_SIZE, ProducerConfig, PullConsumerConfig,
 };

@@ -3,7 +3,7 @@
 //! [`AllocateStrategy`] is the queue allocation their rebalance will use.
 
 mod allocate;
-mod offsets;
+pub(crate) mod offsets;
 mod pull_api;
 mod pull_consumer;
 mod pull_result;
