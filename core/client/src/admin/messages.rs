@@ -58,7 +58,10 @@ impl Admin {
         if let Ok(offset_id) = OffsetMessageId::parse(msg_id) {
             let store_host = offset_id.store_host.to_string();
             if self.is_registered_broker(&store_host).await? {
-                match self.view_message(&store_host, topic, offset_id.commit_log_offset).await {
+                match self
+                    .view_message(&store_host, topic, offset_id.commit_log_offset)
+                    .await
+                {
                     Ok(message) => return Ok(Some(message)),
                     Err(error) => {
                         tracing::debug!(msg_id, %error, "viewing by offset id failed, trying it as a unique key");
@@ -68,7 +71,14 @@ impl Admin {
         }
         let now = now_millis();
         let found = self
-            .query_messages(topic, msg_id, UNIQ_KEY_MAX_NUM, now - UNIQ_KEY_LOOKBACK_MILLIS, i64::MAX, true)
+            .query_messages(
+                topic,
+                msg_id,
+                UNIQ_KEY_MAX_NUM,
+                now - UNIQ_KEY_LOOKBACK_MILLIS,
+                i64::MAX,
+                true,
+            )
             .await?;
         Ok(found.into_iter().next())
     }
@@ -108,8 +118,7 @@ impl Admin {
         begin: i64,
         end: i64,
     ) -> Result<Vec<StoredMessage>> {
-        self.query_messages(topic, key, max_num, begin, end, false)
-            .await
+        self.query_messages(topic, key, max_num, begin, end, false).await
     }
 
     /// `QUERY_MESSAGE` to every broker of `topic`, keeping exact matches: by `UNIQ_KEY` when `unique_key`, else

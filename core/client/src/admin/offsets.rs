@@ -3,13 +3,13 @@
 //! `CONSUMER_NOT_ONLINE`) of searching and updating every queue's offset from the admin
 //! (`DefaultMQAdminExtImpl.resetOffsetByTimestamp` / `resetOffsetByTimestampOld`, mqadmin `resetOffsetByTime`).
 
+use fulmen_protocol::body::ConsumeStats;
 use fulmen_protocol::body::{JsonBody, MessageQueue, QueueData, ResetOffsetBody, TopicStatsTable};
 use fulmen_protocol::header::{
-    GetMaxOffsetRequestHeader, GetMaxOffsetResponseHeader, GetMinOffsetRequestHeader,
-    GetMinOffsetResponseHeader, GetConsumeStatsRequestHeader, GetTopicStatsInfoRequestHeader,
+    GetConsumeStatsRequestHeader, GetMaxOffsetRequestHeader, GetMaxOffsetResponseHeader,
+    GetMinOffsetRequestHeader, GetMinOffsetResponseHeader, GetTopicStatsInfoRequestHeader,
     ResetOffsetRequestHeader, SearchOffsetRequestHeader, SearchOffsetResponseHeader,
 };
-use fulmen_protocol::body::ConsumeStats;
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use indexmap::IndexMap;
 
@@ -73,7 +73,10 @@ impl Admin {
     pub async fn update_consumer_offset(&self, group: &str, queue: &MessageQueue, offset: i64) -> Result<()> {
         let addr = self.queue_broker_addr(queue).await?;
         let request = offsets::update_request(group, queue, offset);
-        let response = self.instance().invoke_broker(&addr, request, self.timeout()).await?;
+        let response = self
+            .instance()
+            .invoke_broker(&addr, request, self.timeout())
+            .await?;
         offsets::update_result(&response, queue)
     }
 
@@ -105,7 +108,10 @@ impl Admin {
             };
             let request =
                 RemotingCommand::request(RequestCode::INVOKE_BROKER_TO_RESET_OFFSET).with_header(&header);
-            let response = self.instance().invoke_broker(addr, request, self.timeout()).await?;
+            let response = self
+                .instance()
+                .invoke_broker(addr, request, self.timeout())
+                .await?;
             match response.response_code() {
                 ResponseCode::SUCCESS if response.body.is_empty() => {}
                 ResponseCode::SUCCESS => reset.extend(ResetOffsetBody::decode(&response.body)?.offset_table),
@@ -137,7 +143,9 @@ impl Admin {
                 .queue_datas
                 .iter()
                 .find(|queue| queue.broker_name == broker.broker_name);
-            let offsets = self.group_offsets(addr, group, topic, &broker.broker_name, queue_data).await?;
+            let offsets = self
+                .group_offsets(addr, group, topic, &broker.broker_name, queue_data)
+                .await?;
             for (queue, (broker_offset, consumer_offset)) in offsets {
                 let timestamp_offset = if timestamp == -1 {
                     self.max_offset_at(addr, &queue).await?
@@ -148,7 +156,10 @@ impl Admin {
                 if force || timestamp_offset <= consumer_offset {
                     rollback_offset = timestamp_offset;
                     let request = offsets::update_request(group, &queue, timestamp_offset);
-                    let response = self.instance().invoke_broker(addr, request, self.timeout()).await?;
+                    let response = self
+                        .instance()
+                        .invoke_broker(addr, request, self.timeout())
+                        .await?;
                     offsets::update_result(&response, &queue)?;
                 }
                 stats.push(RollbackStats {

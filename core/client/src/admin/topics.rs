@@ -9,9 +9,10 @@ use fulmen_protocol::body::{
 };
 use fulmen_protocol::header::{
     CreateTopicRequestHeader, DeleteTopicFromNamesrvRequestHeader, DeleteTopicRequestHeader,
-    GetTopicStatsInfoRequestHeader, PutKVConfigRequestHeader,
+    GetKVConfigRequestHeader, GetKVConfigResponseHeader, GetTopicStatsInfoRequestHeader,
+    PutKVConfigRequestHeader,
 };
-use fulmen_protocol::{RemotingCommand, RequestCode};
+use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use indexmap::IndexMap;
 
 use super::{Admin, expect_success, select_broker_addr};
@@ -108,7 +109,10 @@ impl TopicSettings {
             return Err(Error::invalid_argument("the queue counts must be positive"));
         }
         if !(0..=7).contains(&self.perm) {
-            return Err(Error::invalid_argument(format!("the perm {} is not valid", self.perm)));
+            return Err(Error::invalid_argument(format!(
+                "the perm {} is not valid",
+                self.perm
+            )));
         }
         Ok(())
     }
@@ -211,6 +215,22 @@ impl Admin {
         }
         merged.offset_table.sort_keys();
         Ok(merged)
+    }
+
+    /// The value of `namespace / key` in the key-value store of the name server in use (`GET_KV_CONFIG`), `None`
+    /// when absent; e.g. an ordered topic's queue layout under [`ORDER_TOPIC_CONFIG_NAMESPACE`].
+    pub async fn kv_config(&self, namespace: &str, key: &str) -> Result<Option<String>> {
+        let header = GetKVConfigRequestHeader {
+            namespace: namespace.to_owned(),
+            key: key.to_owned(),
+        };
+        let request = RemotingCommand::request(RequestCode::GET_KV_CONFIG).with_header(&header);
+        let response = self.instance().invoke_namesrv(request).await?;
+        if response.response_code() == ResponseCode::QUERY_NOT_FOUND {
+            return Ok(None);
+        }
+        let response = expect_success(response, "the name server")?;
+        Ok(response.decode_header::<GetKVConfigResponseHeader>()?.value)
     }
 
     /// Puts `ORDER_TOPIC_CONFIG / topic = order_conf` on every configured name server.
