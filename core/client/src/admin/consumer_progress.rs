@@ -1,12 +1,12 @@
 //! Consumer progress: a group's offsets per queue (`GET_CONSUME_STATS` to every broker of the route), as
 //! `DefaultMQAdminExtImpl.examineConsumeStats` gathers them for mqadmin's `consumerProgress -g`.
 
-use fulmen_protocol::body::{ConsumeStats, JsonBody};
-use fulmen_protocol::header::GetConsumeStatsRequestHeader;
-use fulmen_protocol::{RemotingCommand, RequestCode};
+use fulmen_protocol::body::{ConsumeStats, ConsumerConnection, JsonBody};
+use fulmen_protocol::header::{GetConsumeStatsRequestHeader, GetConsumerConnectionListRequestHeader};
+use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 
 use super::{Admin, select_broker_addr};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The retry topic of a consumer group (`MixAll.getRetryTopic`).
 pub(crate) fn retry_topic(group: &str) -> String {
@@ -44,5 +44,32 @@ impl Admin {
         }
         merged.offset_table.sort_keys();
         Ok(merged)
+    }
+
+    /// The online consumers of `group` (`GET_CONSUMER_CONNECTION_LIST` to a broker of the group's retry topic, as
+    /// `examineConsumerConnectionInfo`): their client ids, addresses, languages and versions, subscriptions,
+    /// consume type and message model. `None` when no consumer of the group is online.
+    pub async fn consumer_connection(&self, group: &str) -> Result<Option<ConsumerConnection>> {
+        let route = self.topic_route(&retry_topic(group)).await?;
+        let Some(addr) = route.broker_datas.iter().find_map(select_broker_addr) else {
+            return Ok(None);
+        };
+        let header = GetConsumerConnectionListRequestHeader {
+            consumer_group: group.to_owned(),
+        };
+        let request =
+            RemotingCommand::request(RequestCode::GET_CONSUMER_CONNECTION_LIST).with_header(&header);
+        let response = self
+            .instance()
+            .invoke_broker(addr, request, self.timeout())
+            .await?;
+        match response.response_code() {
+            ResponseCode::SUCCESS => {
+                let connection = ConsumerConnection::decode(&response.body)?;
+                Ok((!connection.connection_set.is_empty()).then_some(connection))
+            }
+            ResponseCode::CONSUMER_NOT_ONLINE => Ok(None),
+            code => Err(Error::from_response(code, response.remark.as_deref(), Some(addr))),
+        }
     }
 }

@@ -28,8 +28,10 @@ pub enum ResetOffsetOutcome {
 }
 
 /// One queue of an offset reset done by the admin (Java's `RollbackStats`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RollbackStats {
+    /// The broker of the queue.
+    pub broker_name: String,
     /// The queue id.
     pub queue_id: i32,
     /// The queue's max offset.
@@ -163,6 +165,7 @@ impl Admin {
                     offsets::update_result(&response, &queue)?;
                 }
                 stats.push(RollbackStats {
+                    broker_name: queue.broker_name.clone(),
                     queue_id: queue.queue_id,
                     broker_offset,
                     consumer_offset,

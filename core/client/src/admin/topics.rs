@@ -5,12 +5,12 @@
 //! `TopicListSubCommand`, `TopicRouteSubCommand` and `TopicStatusSubCommand` with `DefaultMQAdminExtImpl`.
 
 use fulmen_protocol::body::{
-    JsonBody, TopicConfig, TopicFilterType, TopicList, TopicRouteData, TopicStatsTable,
+    GroupList, JsonBody, TopicConfig, TopicFilterType, TopicList, TopicRouteData, TopicStatsTable,
 };
 use fulmen_protocol::header::{
     CreateTopicRequestHeader, DeleteTopicFromNamesrvRequestHeader, DeleteTopicRequestHeader,
     GetKVConfigRequestHeader, GetKVConfigResponseHeader, GetTopicStatsInfoRequestHeader,
-    PutKVConfigRequestHeader,
+    PutKVConfigRequestHeader, QueryTopicConsumeByWhoRequestHeader,
 };
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use indexmap::IndexMap;
@@ -231,6 +231,21 @@ impl Admin {
         }
         let response = expect_success(response, "the name server")?;
         Ok(response.decode_header::<GetKVConfigResponseHeader>()?.value)
+    }
+
+    /// The consumer groups that consume `topic` (`QUERY_TOPIC_CONSUME_BY_WHO` to the first broker of its route,
+    /// as `DefaultMQAdminExtImpl.queryTopicConsumeByWho`).
+    pub async fn topic_consumer_groups(&self, topic: &str) -> Result<Vec<String>> {
+        let route = self.topic_route(topic).await?;
+        let Some(addr) = route.broker_datas.first().and_then(select_broker_addr) else {
+            return Ok(Vec::new());
+        };
+        let header = QueryTopicConsumeByWhoRequestHeader {
+            topic: topic.to_owned(),
+        };
+        let request = RemotingCommand::request(RequestCode::QUERY_TOPIC_CONSUME_BY_WHO).with_header(&header);
+        let response = self.call(addr, request, self.timeout()).await?;
+        Ok(GroupList::decode(&response.body)?.group_list)
     }
 
     /// Puts `ORDER_TOPIC_CONFIG / topic = order_conf` on every configured name server.
