@@ -180,20 +180,20 @@ impl Reader<'_> {
             offset = result.next_begin_offset;
             match result.status {
                 PullStatus::Found => {
-                    print!("Consume ok\n");
+                    println!("Consume ok");
                     for message in &result.messages {
                         println!("{}", message_line(message));
                     }
                 }
                 PullStatus::NoMatchedMsg => {
-                    print!(
-                        "{queue} no matched msg. status={}, offset={offset}\n",
+                    println!(
+                        "{queue} no matched msg. status={}, offset={offset}",
                         status_name(result.status)
                     );
                 }
                 PullStatus::NoNewMsg | PullStatus::OffsetIllegal => {
-                    print!(
-                        "{queue} print msg finished. status={}, offset={offset}\n",
+                    println!(
+                        "{queue} print msg finished. status={}, offset={offset}",
                         status_name(result.status)
                     );
                     return;

@@ -87,8 +87,8 @@ fn group_lines(stats: &ConsumeStats) -> Vec<String> {
 /// `consumerProgress` without `-g`: every group that has a retry topic.
 async fn all_groups(admin: &Admin) -> Result<(), fulmen_client::Error> {
     println!(
-        "{:<64}  {:<6}  {:<24} {:<5}  {:<14}  {:<7}  {}",
-        "#Group", "#Count", "#Version", "#Type", "#Model", "#TPS", "#Diff Total"
+        "{:<64}  {:<6}  {:<24} {:<5}  {:<14}  {:<7}  #Diff Total",
+        "#Group", "#Count", "#Version", "#Type", "#Model", "#TPS"
     );
     for topic in admin.topic_list().await? {
         let Some(group) = topic.strip_prefix("%RETRY%") else {
