@@ -1,21 +1,23 @@
 //! mqadmin `consumeMessage` (ConsumeMessageCommand): pulls a topic's queues (or one queue, from an offset) between
 //! their min and max offsets, or offsets found for begin / end times, at most `-c` messages (128), without
 //! committing offsets, and prints each batch as `Consume ok` and a line per message
-//! (PrintMessageByQueueCommand.printMessage). The message text follows Java's `MessageExt.toString` loosely: the
-//! fields a pulled message carries here (store size, sysFlag, body CRC and prepared-transaction offset are left
-//! out).
+//! (PrintMessageByQueueCommand.printMessage). The message text is Java's `MessageExt.toString` without the fields
+//! a pulled message does not carry here (store size, sysFlag, body CRC and prepared-transaction offset).
 
 use std::time::Duration;
 
 use clap::Args;
 use fulmen_client::{Admin, MessageQueue, MessageView, PullConsumer, PullConsumerConfig, PullStatus};
 
-use super::java_text::{java_map, parse_timestamp};
+use super::java_hash_order::{DEFAULT_CAPACITY, java_hash_order, message_queue_hash};
+use super::java_text::{java_properties, parse_timestamp};
 use super::{CommandResult, NamesrvArg};
 
 /// The group mqadmin pulls with (`MixAll.TOOLS_CONSUMER_GROUP`).
 const TOOLS_CONSUMER_GROUP: &str = "TOOLS_CONSUMER";
 const PULL_TIMEOUT: Duration = Duration::from_secs(10);
+/// `PermName.PERM_READ`.
+const PERM_READ: i32 = 0x4;
 
 /// Options of `consumeMessage`.
 #[derive(Debug, Args)]
@@ -128,7 +130,7 @@ impl Reader<'_> {
     /// Every queue of `topic`, oldest messages first, `count` in all (`executeDefault`).
     async fn every_queue(&self, topic: &str, count: i64) -> fulmen_client::Result<()> {
         let mut left = count;
-        for queue in self.consumer.fetch_message_queues(topic).await? {
+        for queue in self.subscribe_queues(topic).await? {
             if left == 0 {
                 return Ok(());
             }
@@ -146,6 +148,21 @@ impl Reader<'_> {
             self.pull_range(&queue, min, max).await;
         }
         Ok(())
+    }
+
+    /// The readable queues of `topic` in the order Java iterates them: built per queue data of the route, then
+    /// read from a `HashSet` (`MQAdminImpl.fetchSubscribeMessageQueues`).
+    async fn subscribe_queues(&self, topic: &str) -> fulmen_client::Result<Vec<MessageQueue>> {
+        let route = self.admin.topic_route(topic).await?;
+        let queues: Vec<MessageQueue> = route
+            .queue_datas
+            .iter()
+            .filter(|queue| queue.perm & PERM_READ != 0)
+            .flat_map(|queue| {
+                (0..queue.read_queue_nums).map(|id| MessageQueue::new(topic, &queue.broker_name, id))
+            })
+            .collect();
+        Ok(java_hash_order(queues, DEFAULT_CAPACITY, message_queue_hash))
     }
 
     /// One queue from `offset` (`executeByCondition`).
@@ -232,12 +249,12 @@ fn message_line(message: &MessageView) -> String {
         message.born_host,
         message.store_timestamp,
         message.store_host,
-        message.msg_id,
+        message.offset_msg_id,
         message.commit_log_offset,
         message.reconsume_times,
         message.topic,
         message.flag,
-        java_map(&message.properties),
+        java_properties(&message.properties),
         body.join(", "),
         String::from_utf8_lossy(&message.body)
     )

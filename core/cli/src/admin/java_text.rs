@@ -5,6 +5,8 @@
 use chrono::{Local, LocalResult, NaiveDateTime, TimeZone};
 use fulmen_protocol::body::TopicConfig;
 
+use super::java_hash_order::{PROPERTIES_CAPACITY, java_hash_order};
+
 /// The first `len` characters of `text` (`UtilAll.frontStringAtLeast`: it truncates, `%-Ns` then pads).
 pub fn front(text: &str, len: usize) -> &str {
     match text.char_indices().nth(len) {
@@ -65,6 +67,14 @@ pub fn java_map<K: std::fmt::Display, V: std::fmt::Display>(
         .map(|(key, value)| format!("{key}={value}"))
         .collect();
     format!("{{{}}}", items.join(", "))
+}
+
+/// Message properties as Java prints the `HashMap` `MessageDecoder` reads them into.
+pub fn java_properties(properties: &indexmap::IndexMap<String, String>) -> String {
+    let entries: Vec<(&String, &String)> = properties.iter().collect();
+    java_map(java_hash_order(entries, PROPERTIES_CAPACITY, |(key, _)| {
+        fulmen_protocol::message::java_string_hash_code(key)
+    }))
 }
 
 /// `TopicConfig.toString`.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use fulmen_client::StoredMessage;
 
-use super::java_text::{human_millis, java_map};
+use super::java_text::{human_millis, java_properties};
 use super::{CommandResult, NamesrvArg};
 
 /// Where mqadmin writes message bodies.
@@ -82,7 +82,7 @@ fn message_lines(found: &StoredMessage, body_path: &std::path::Path) -> Vec<Stri
         ("Born Host:", message.born_host.clone()),
         ("Store Host:", message.store_host.clone()),
         ("System Flag:", found.sys_flag.to_string()),
-        ("Properties:", java_map(&message.properties)),
+        ("Properties:", java_properties(&message.properties)),
         ("Message Body Path:", body_path.display().to_string()),
     ];
     fields

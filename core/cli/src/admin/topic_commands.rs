@@ -6,6 +6,7 @@ use clap::{ArgGroup, Args};
 use fulmen_client::{TopicSettings, TopicTarget};
 use fulmen_protocol::body::{JsonBody, TopicRouteData, TopicStatsTable};
 
+use super::java_hash_order::string_set_order;
 use super::java_text::{front, human_millis, java_double, java_map, topic_config_string};
 use super::pretty_json::pretty;
 use super::{CommandResult, NamesrvArg};
@@ -137,7 +138,8 @@ pub struct TopicListArgs {
 pub async fn topic_list(args: TopicListArgs) -> CommandResult {
     let admin = args.namesrv.admin().await?;
     let outcome = async {
-        let topics = admin.topic_list().await?;
+        // Java reads the list into a HashSet and prints it in that set's order.
+        let topics = string_set_order(admin.topic_list().await?);
         if !args.cluster_model {
             for topic in topics {
                 println!("{topic}");
