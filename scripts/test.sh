@@ -59,3 +59,7 @@ if [ "$fuzz_seconds" != "0" ]; then
 fi
 
 step "all checks passed"
+
+step "apache: fulmen's mqadmin-like subcommands beside Apache's own mqadmin, against Apache's name server and broker"
+cargo clippy -p fulmen-cli --all-targets --features apache --locked -- -D warnings
+cargo test -p fulmen-cli --features apache --locked --test 'apache_*'
