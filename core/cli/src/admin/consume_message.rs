@@ -7,17 +7,16 @@
 use std::time::Duration;
 
 use clap::Args;
+use fulmen_protocol::java_text::{DEFAULT_CAPACITY, PERM_READ, java_hash_order, message_queue_hash_code};
+
 use fulmen_client::{Admin, MessageQueue, MessageView, PullConsumer, PullConsumerConfig, PullStatus};
 
-use super::java_hash_order::{DEFAULT_CAPACITY, java_hash_order, message_queue_hash};
 use super::java_text::{java_properties, parse_timestamp};
 use super::{CommandResult, NamesrvArg};
 
 /// The group mqadmin pulls with (`MixAll.TOOLS_CONSUMER_GROUP`).
 const TOOLS_CONSUMER_GROUP: &str = "TOOLS_CONSUMER";
 const PULL_TIMEOUT: Duration = Duration::from_secs(10);
-/// `PermName.PERM_READ`.
-const PERM_READ: i32 = 0x4;
 
 /// Options of `consumeMessage`.
 #[derive(Debug, Args)]
@@ -162,7 +161,7 @@ impl Reader<'_> {
                 (0..queue.read_queue_nums).map(|id| MessageQueue::new(topic, &queue.broker_name, id))
             })
             .collect();
-        Ok(java_hash_order(queues, DEFAULT_CAPACITY, message_queue_hash))
+        Ok(java_hash_order(queues, DEFAULT_CAPACITY, message_queue_hash_code))
     }
 
     /// One queue from `offset` (`executeByCondition`).

@@ -3,9 +3,11 @@
 //! Java's map `toString`, and the timestamp arguments (`now`, millis or `yyyy-MM-dd#HH:mm:ss:SSS`, local time).
 
 use chrono::{Local, LocalResult, NaiveDateTime, TimeZone};
-use fulmen_protocol::body::TopicConfig;
+use fulmen_protocol::java_text::{DEFAULT_CAPACITY, hash_map_to_string, java_hash_order};
+use fulmen_protocol::message::java_string_hash_code;
 
-use super::java_hash_order::{PROPERTIES_CAPACITY, java_hash_order};
+/// The capacity of the properties map Java's `MessageDecoder.string2messageProperties` builds (`new HashMap<>(128)`).
+const PROPERTIES_CAPACITY: usize = 128;
 
 /// The first `len` characters of `text` (`UtilAll.frontStringAtLeast`: it truncates, `%-Ns` then pads).
 pub fn front(text: &str, len: usize) -> &str {
@@ -52,12 +54,6 @@ pub fn parse_timestamp(text: &str, allow_now: bool) -> Result<i64, String> {
     }
 }
 
-/// `PermName.perm2String`: `R`, `W`, `X` (inherit) or `-` in that order.
-pub fn perm_string(perm: i32) -> String {
-    let flag = |bit: i32, letter: char| if perm & bit != 0 { letter } else { '-' };
-    [flag(4, 'R'), flag(2, 'W'), flag(1, 'X')].iter().collect()
-}
-
 /// A map as Java's `AbstractMap.toString`: `{k1=v1, k2=v2}`.
 pub fn java_map<K: std::fmt::Display, V: std::fmt::Display>(
     entries: impl IntoIterator<Item = (K, V)>,
@@ -71,26 +67,12 @@ pub fn java_map<K: std::fmt::Display, V: std::fmt::Display>(
 
 /// Message properties as Java prints the `HashMap` `MessageDecoder` reads them into.
 pub fn java_properties(properties: &indexmap::IndexMap<String, String>) -> String {
-    let entries: Vec<(&String, &String)> = properties.iter().collect();
-    java_map(java_hash_order(entries, PROPERTIES_CAPACITY, |(key, _)| {
-        fulmen_protocol::message::java_string_hash_code(key)
-    }))
+    hash_map_to_string(properties.iter(), PROPERTIES_CAPACITY)
 }
 
-/// `TopicConfig.toString`.
-pub fn topic_config_string(config: &TopicConfig) -> String {
-    format!(
-        "TopicConfig [topicName={}, readQueueNums={}, writeQueueNums={}, perm={}, topicFilterType={}, \
-         topicSysFlag={}, order={}, attributes={}]",
-        config.topic_name,
-        config.read_queue_nums,
-        config.write_queue_nums,
-        perm_string(config.perm),
-        config.topic_filter_type.as_str(),
-        config.topic_sys_flag,
-        config.order,
-        java_map(&config.attributes)
-    )
+/// Strings in the order of a default `HashSet<String>` they were added to in this order.
+pub fn string_set_order(items: Vec<String>) -> Vec<String> {
+    java_hash_order(items, DEFAULT_CAPACITY, |item| java_string_hash_code(item))
 }
 
 /// A Java `double` as `String.valueOf` writes it for ordinary values (`0.0`, `12.5`).
@@ -107,24 +89,6 @@ mod tests {
         assert_eq!(front("broker-a", 32), "broker-a");
         assert_eq!(front("abcdef", 3), "abc");
         assert_eq!(front("äöü", 2), "äö");
-    }
-
-    #[test]
-    fn perms_and_topic_config_read_like_java() {
-        assert_eq!(perm_string(6), "RW-");
-        assert_eq!(perm_string(4), "R--");
-        assert_eq!(perm_string(7), "RWX");
-        let config = TopicConfig {
-            topic_name: "T".into(),
-            read_queue_nums: 8,
-            write_queue_nums: 8,
-            ..TopicConfig::default()
-        };
-        assert_eq!(
-            topic_config_string(&config),
-            "TopicConfig [topicName=T, readQueueNums=8, writeQueueNums=8, perm=RW-, topicFilterType=SINGLE_TAG, \
-             topicSysFlag=0, order=false, attributes={}]"
-        );
     }
 
     #[test]

@@ -7,7 +7,6 @@
 mod cluster_list;
 mod consume_message;
 mod consumer_progress;
-mod java_hash_order;
 mod java_text;
 mod pretty_json;
 mod query_message;

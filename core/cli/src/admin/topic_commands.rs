@@ -6,8 +6,9 @@ use clap::{ArgGroup, Args};
 use fulmen_client::{TopicSettings, TopicTarget};
 use fulmen_protocol::body::{JsonBody, TopicRouteData, TopicStatsTable};
 
-use super::java_hash_order::string_set_order;
-use super::java_text::{front, human_millis, java_double, java_map, topic_config_string};
+use fulmen_protocol::java_text::topic_config_to_string;
+
+use super::java_text::{front, human_millis, java_double, java_map, string_set_order};
 use super::pretty_json::pretty;
 use super::{CommandResult, NamesrvArg};
 
@@ -95,7 +96,7 @@ pub async fn update_topic(args: UpdateTopicArgs) -> CommandResult {
             }
         }
     }
-    println!("{}", topic_config_string(&settings.to_topic_config()));
+    println!("{}", topic_config_to_string(&settings.to_topic_config()));
     Ok(())
 }
 
