@@ -5,7 +5,7 @@ use fulmen_protocol::body::{ConsumeStats, ConsumerConnection, JsonBody};
 use fulmen_protocol::header::{GetConsumeStatsRequestHeader, GetConsumerConnectionListRequestHeader};
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 
-use super::{Admin, select_broker_addr};
+use super::{Admin, select_broker_addr, serving_brokers};
 use crate::error::{Error, Result};
 
 /// The retry topic of a consumer group (`MixAll.getRetryTopic`).
@@ -27,10 +27,7 @@ impl Admin {
             },
         };
         let mut merged = ConsumeStats::default();
-        for broker in &route.broker_datas {
-            let Some(addr) = select_broker_addr(broker) else {
-                continue;
-            };
+        for (_, addr) in serving_brokers(&route) {
             let header = GetConsumeStatsRequestHeader {
                 consumer_group: group.to_owned(),
                 topic: topic.map(str::to_owned),

@@ -10,7 +10,7 @@ use fulmen_protocol::message::{MessageExt, decode_all};
 use fulmen_protocol::msgid::OffsetMessageId;
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 
-use super::{Admin, select_broker_addr};
+use super::{Admin, serving_brokers};
 use crate::config::DEFAULT_MAX_MESSAGE_SIZE;
 use crate::error::Result;
 use crate::message_view::MessageView;
@@ -134,10 +134,7 @@ impl Admin {
     ) -> Result<Vec<StoredMessage>> {
         let route = self.topic_route(topic).await?;
         let mut found = Vec::new();
-        for broker in &route.broker_datas {
-            let Some(addr) = select_broker_addr(broker) else {
-                continue;
-            };
+        for (broker, addr) in serving_brokers(&route) {
             let header = QueryMessageRequestHeader {
                 topic: topic.to_owned(),
                 key: key.to_owned(),

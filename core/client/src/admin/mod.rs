@@ -99,3 +99,14 @@ fn select_broker_addr(broker: &fulmen_protocol::body::BrokerData) -> Option<&str
         .master_addr()
         .or_else(|| broker.broker_addrs.values().next().map(String::as_str))
 }
+
+/// Every broker group of `route` with the address to ask it at ([`select_broker_addr`]), skipping groups
+/// without any address.
+fn serving_brokers(
+    route: &fulmen_protocol::body::TopicRouteData,
+) -> impl Iterator<Item = (&fulmen_protocol::body::BrokerData, &str)> {
+    route
+        .broker_datas
+        .iter()
+        .filter_map(|broker| select_broker_addr(broker).map(|addr| (broker, addr)))
+}

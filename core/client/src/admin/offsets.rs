@@ -13,7 +13,7 @@ use fulmen_protocol::header::{
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use indexmap::IndexMap;
 
-use super::{Admin, select_broker_addr};
+use super::{Admin, select_broker_addr, serving_brokers};
 use crate::consumer::offsets;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -96,10 +96,7 @@ impl Admin {
     ) -> Result<ResetOffsetOutcome> {
         let route = self.topic_route(topic).await?;
         let mut reset = IndexMap::new();
-        for broker in &route.broker_datas {
-            let Some(addr) = select_broker_addr(broker) else {
-                continue;
-            };
+        for (_, addr) in serving_brokers(&route) {
             let header = ResetOffsetRequestHeader {
                 group: group.to_owned(),
                 topic: topic.to_owned(),
@@ -137,10 +134,7 @@ impl Admin {
     ) -> Result<ResetOffsetOutcome> {
         let route = self.topic_route(topic).await?;
         let mut stats = Vec::new();
-        for broker in &route.broker_datas {
-            let Some(addr) = select_broker_addr(broker) else {
-                continue;
-            };
+        for (broker, addr) in serving_brokers(&route) {
             let queue_data = route
                 .queue_datas
                 .iter()

@@ -15,7 +15,7 @@ use fulmen_protocol::header::{
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use indexmap::IndexMap;
 
-use super::{Admin, expect_success, select_broker_addr};
+use super::{Admin, expect_success, select_broker_addr, serving_brokers};
 use crate::config::DEFAULT_CREATE_TOPIC_KEY;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -200,10 +200,7 @@ impl Admin {
     pub async fn topic_status(&self, topic: &str) -> Result<TopicStatsTable> {
         let route = self.topic_route(topic).await?;
         let mut merged = TopicStatsTable::default();
-        for broker in &route.broker_datas {
-            let Some(addr) = select_broker_addr(broker) else {
-                continue;
-            };
+        for (_, addr) in serving_brokers(&route) {
             let header = GetTopicStatsInfoRequestHeader {
                 topic: topic.to_owned(),
             };
