@@ -349,7 +349,11 @@ async fn scenario() {
     ])
     .await;
     let lines: Vec<&str> = out.lines().collect();
-    assert!(lines[0].starts_with(&format!("start reset consumer offset by specified, group[{GROUP}], topic[{TOPIC}], force[true], timestamp(string)[now], timestamp(long)[")), "{out}");
+    let start = format!(
+        "start reset consumer offset by specified, group[{GROUP}], topic[{TOPIC}], force[true], \
+         timestamp(string)[now], timestamp(long)["
+    );
+    assert!(lines[0].starts_with(&start), "{out}");
     assert_eq!(
         lines[1],
         format!("{:<40}  {:<40}  {:<40}", "#brokerName", "#queueId", "#offset")

@@ -1,7 +1,7 @@
 //! `fulmen`'s mqadmin-like subcommands side by side with Apache's own `mqadmin` (rocketmq-tools 5.3.3,
 //! `org.apache.rocketmq.tools.command.MQAdminStartup`, run from interop/apache's classpath) against the same
 //! Apache 5.3.3 name server and broker (feature `apache`): the same text for topicList, topicRoute (JSON and -l),
-//! topicStatus, queryMsgByKey and consumerProgress -g, and the same header lines for clusterList and
+//! topicStatus (but the put TPS), queryMsgById, queryMsgByKey and consumerProgress -g, and the same header lines for clusterList and
 //! consumerProgress without -g (their values move between the two runs). Run with
 //! `cargo test -p fulmen-cli --features apache --test apache_mqadmin` (needs Java and Maven).
 #![allow(clippy::unwrap_used)] // tests may unwrap
@@ -103,11 +103,12 @@ async fn fulmen_prints_what_mqadmin_prints() {
         .await
         .unwrap();
         let q2 = MessageQueue::new(TOPIC, apache.broker_name.clone(), 2);
+        let mut sent = Vec::new();
         for body in ["a", "b", "c"] {
             let message = Message::new(TOPIC, body)
                 .with_keys(["compare-key"])
                 .with_tags("TagA");
-            producer.send_to_queue(message, q2.clone()).await.unwrap();
+            sent.push(producer.send_to_queue(message, q2.clone()).await.unwrap());
         }
         producer.shutdown().await;
         let mut config = PullConsumerConfig::new(apache.namesrv_addr.clone(), GROUP);
@@ -144,6 +145,13 @@ async fn fulmen_prints_what_mqadmin_prints() {
         assert!(our_tps.starts_with("Topic Put TPS: "), "{ours}");
         let by_key = same_output(&["queryMsgByKey", "-t", TOPIC, "-k", "compare-key"]).await;
         assert_eq!(by_key.lines().count(), 4, "{by_key}");
+        // Every field, the body file and the consumer-track section (the online pull group).
+        let by_id = same_output(&["queryMsgById", "-t", TOPIC, "-i", &sent[1].msg_id]).await;
+        assert!(
+            by_id.contains(&format!("consumerGroup={GROUP}, trackType=PULL")),
+            "{by_id}"
+        );
+        same_output(&["queryMsgById", "-t", TOPIC, "-i", &sent[2].offset_msg_id]).await;
         let progress = same_output(&["consumerProgress", "-g", GROUP, "-t", TOPIC]).await;
         assert!(progress.contains("Consume Diff Total: 2"), "{progress}");
         same_header(&["consumerProgress"]).await;

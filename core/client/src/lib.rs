@@ -1,7 +1,7 @@
 //! Fulmen's Apache RocketMQ client over the remoting protocol.
 //!
-//! The facade every language binding wraps: [`Producer`] and [`PullConsumer`] handles (cheap to clone, `Send +
-//! Sync`, every I/O method `async`, `shutdown` idempotent), owned value types ([`Message`], [`SendResult`],
+//! The facade every language binding wraps: [`Producer`], [`PullConsumer`] and [`Admin`] handles (cheap to clone,
+//! `Send + Sync`, every I/O method `async`, `shutdown` idempotent), owned value types ([`Message`], [`SendResult`],
 //! [`MessageView`], [`PullResult`]), config structs with Apache's defaults, and one [`Error`] with a stable
 //! [`ErrorKind`] code. Everything runs on the caller's tokio runtime; nothing here builds one.
 //!
@@ -34,7 +34,8 @@ mod send_result;
 pub mod validation;
 
 pub use admin::{
-    Admin, AdminConfig, ResetOffsetOutcome, RollbackStats, StoredMessage, TopicSettings, TopicTarget,
+    Admin, AdminConfig, MessageTrack, ResetOffsetOutcome, RollbackStats, StoredMessage, TopicSettings,
+    TopicTarget, TrackType,
 };
 pub use config::{
     ClientConfig, DEFAULT_CREATE_TOPIC_KEY, DEFAULT_MAX_MESSAGE_SIZE, ProducerConfig, PullConsumerConfig,

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use fulmen_client::{
     Admin, AdminConfig, ErrorKind, Message, MessageQueue, Producer, ProducerConfig, PullConsumer,
-    PullConsumerConfig, ResetOffsetOutcome, SendResult, TopicSettings, TopicTarget,
+    PullConsumerConfig, ResetOffsetOutcome, SendResult, TopicSettings, TopicTarget, TrackType,
 };
 use fulmen_testkit::LocalCluster;
 
@@ -327,7 +327,32 @@ async fn status_progress_queries_and_reset() {
         assert_eq!(stored_after(a1.clone()).await, Some(a1_target));
         assert_eq!(stored_after(b0.clone()).await, Some(0));
 
+        // Who consumed it: the online pull group, then, once it is gone, a group that is not online.
+        let tracks = admin.message_tracks(&by_offset).await.unwrap();
+        let track = tracks
+            .iter()
+            .find(|track| track.consumer_group == "AdminCG")
+            .unwrap();
+        assert_eq!(track.track_type, TrackType::Pull, "{tracks:?}");
+        assert_eq!(
+            track.to_string(),
+            "MessageTrack [consumerGroup=AdminCG, trackType=PULL, exceptionDesc=null]"
+        );
         consumer.shutdown().await;
+        let tracks = admin.message_tracks(&by_offset).await.unwrap();
+        let track = tracks
+            .iter()
+            .find(|track| track.consumer_group == "AdminCG")
+            .unwrap();
+        assert_eq!(track.track_type, TrackType::NotOnline, "{tracks:?}");
+        assert!(
+            track
+                .exception_desc
+                .as_deref()
+                .unwrap()
+                .starts_with("CODE:206 DESC:"),
+            "{tracks:?}"
+        );
         producer.shutdown().await;
         admin.shutdown().await;
         cluster.shutdown().await;

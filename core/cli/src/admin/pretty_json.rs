@@ -83,7 +83,10 @@ mod tests {
         let compact = r#"{"a":{0:"x,{y}"},"b":[],"c":[{"d":1},{"e":{}}]}"#;
         assert_eq!(
             pretty(compact),
-            "{\n\t\"a\":{0:\"x,{y}\"\n\t},\n\t\"b\":[],\n\t\"c\":[\n\t\t{\n\t\t\t\"d\":1\n\t\t},\n\t\t{\n\t\t\t\"e\":{}\n\t\t}\n\t]\n}"
+            concat!(
+                "{\n\t\"a\":{0:\"x,{y}\"\n\t},\n\t\"b\":[],\n\t\"c\":[\n",
+                "\t\t{\n\t\t\t\"d\":1\n\t\t},\n\t\t{\n\t\t\t\"e\":{}\n\t\t}\n\t]\n}"
+            )
         );
     }
 }

@@ -1,5 +1,5 @@
 //! mqadmin `queryMsgById` (QueryMsgByIdSubCommand: labelled fields, body written to
-//! `/tmp/rocketmq/msgbodys/<msgId>`, comma-separated ids) and `queryMsgByKey` (QueryMsgByKeySubCommand: message
+//! `/tmp/rocketmq/msgbodys/<msgId>`, comma-separated ids, then which consumer groups consumed it) and `queryMsgByKey` (QueryMsgByKeySubCommand: message
 //! id, queue id and offset per match).
 
 use std::path::PathBuf;
@@ -37,6 +37,17 @@ pub async fn by_id(args: QueryMsgByIdArgs) -> CommandResult {
                     for line in message_lines(&found, &path) {
                         println!("{line}");
                     }
+                    // The consumer-track section; mqadmin prints a failure's stack trace and goes on.
+                    match admin.message_tracks(&found).await {
+                        Ok(tracks) if tracks.is_empty() => print!("\n\nWARN: No Consumer"),
+                        Ok(tracks) => {
+                            print!("\n\n");
+                            for track in tracks {
+                                println!("{track}");
+                            }
+                        }
+                        Err(error) => eprintln!("{error}"),
+                    }
                 }
                 None => print!("\nMessage not found!"),
             }
@@ -56,8 +67,7 @@ fn write_body(found: &StoredMessage) -> std::io::Result<PathBuf> {
     Ok(path)
 }
 
-/// The `%-20s %s` lines of `queryMsgById`. mqadmin then prints the consumer-track section, which Fulmen does
-/// not.
+/// The `%-20s %s` lines of `queryMsgById`.
 fn message_lines(found: &StoredMessage, body_path: &std::path::Path) -> Vec<String> {
     let message = &found.message;
     let keys = if message.keys.is_empty() {

@@ -47,9 +47,17 @@ impl Admin {
     /// `examineConsumerConnectionInfo`): their client ids, addresses, languages and versions, subscriptions,
     /// consume type and message model. `None` when no consumer of the group is online.
     pub async fn consumer_connection(&self, group: &str) -> Result<Option<ConsumerConnection>> {
+        Ok(match self.connection_answer(group).await? {
+            ConnectionAnswer::Online(connection) => Some(connection),
+            ConnectionAnswer::NotOnline(_) | ConnectionAnswer::NoConnection => None,
+        })
+    }
+
+    /// What a broker of `group`'s retry topic says about the group's connections.
+    pub(super) async fn connection_answer(&self, group: &str) -> Result<ConnectionAnswer> {
         let route = self.topic_route(&retry_topic(group)).await?;
         let Some(addr) = route.broker_datas.iter().find_map(select_broker_addr) else {
-            return Ok(None);
+            return Ok(ConnectionAnswer::NoConnection);
         };
         let header = GetConsumerConnectionListRequestHeader {
             consumer_group: group.to_owned(),
@@ -63,10 +71,26 @@ impl Admin {
         match response.response_code() {
             ResponseCode::SUCCESS => {
                 let connection = ConsumerConnection::decode(&response.body)?;
-                Ok((!connection.connection_set.is_empty()).then_some(connection))
+                Ok(if connection.connection_set.is_empty() {
+                    ConnectionAnswer::NoConnection
+                } else {
+                    ConnectionAnswer::Online(connection)
+                })
             }
-            ResponseCode::CONSUMER_NOT_ONLINE => Ok(None),
+            ResponseCode::CONSUMER_NOT_ONLINE => {
+                Ok(ConnectionAnswer::NotOnline(response.remark.unwrap_or_default()))
+            }
             code => Err(Error::from_response(code, response.remark.as_deref(), Some(addr))),
         }
     }
+}
+
+/// A broker's answer to GET_CONSUMER_CONNECTION_LIST.
+pub(super) enum ConnectionAnswer {
+    /// The group's online consumers.
+    Online(ConsumerConnection),
+    /// `CONSUMER_NOT_ONLINE`, with the broker's remark.
+    NotOnline(String),
+    /// No broker to ask, or an empty connection set.
+    NoConnection,
 }
