@@ -40,7 +40,10 @@ async fn topic_lifecycle_on_apache() {
         let apache = ApacheCluster::shared();
         let admin = admin().await;
         let info = admin.cluster_info().await.unwrap();
-        assert_eq!(info.cluster_addr_table[CLUSTER], [apache.broker_name.clone()]);
+        assert_eq!(
+            info.cluster_addr_table[CLUSTER],
+            std::slice::from_ref(&apache.broker_name)
+        );
         // A broker that started moments ago answers SYSTEM_ERROR until its first stats sample (Java quirk).
         let stats = loop {
             match admin.broker_runtime_stats(&apache.broker_addr).await {
@@ -59,7 +62,7 @@ async fn topic_lifecycle_on_apache() {
             .create_topic(&TopicTarget::Cluster(CLUSTER.into()), &settings)
             .await
             .unwrap();
-        assert_eq!(addrs, [apache.broker_addr.clone()]);
+        assert_eq!(addrs, std::slice::from_ref(&apache.broker_addr));
         let route = loop {
             if let Ok(route) = admin.topic_route("ApacheAdminTopic").await {
                 break route;
