@@ -1,7 +1,8 @@
 //! `fulmen`'s mqadmin-like subcommands side by side with Apache's own `mqadmin` (rocketmq-tools 5.3.3,
 //! `org.apache.rocketmq.tools.command.MQAdminStartup`, run from interop/apache's classpath) against the same
-//! Apache 5.3.3 name server and broker (feature `apache`): the same text for topicList, topicRoute (JSON and -l),
-//! topicStatus (but the put TPS), queryMsgById, queryMsgByKey and consumerProgress -g, and the same header lines for clusterList and
+//! Apache 5.3.3 name server and broker (feature `apache`): the same text for topicList, topicRoute (JSON and
+//! -l), topicStatus (but the put TPS), queryMsgById, queryMsgByKey, consumerProgress -g, resetOffsetByTime and
+//! updateTopic, and the same header lines for clusterList (-m too), topicList -c and
 //! consumerProgress without -g (their values move between the two runs). Run with
 //! `cargo test -p fulmen-cli --features apache --test apache_mqadmin` (needs Java and Maven).
 #![allow(clippy::unwrap_used)] // tests may unwrap
@@ -154,8 +155,25 @@ async fn fulmen_prints_what_mqadmin_prints() {
         same_output(&["queryMsgById", "-t", TOPIC, "-i", &sent[2].offset_msg_id]).await;
         let progress = same_output(&["consumerProgress", "-g", GROUP, "-t", TOPIC]).await;
         assert!(progress.contains("Consume Diff Total: 2"), "{progress}");
+        let reset = same_output(&["resetOffsetByTime", "-g", GROUP, "-t", TOPIC, "-s", "0"]).await;
+        assert_eq!(reset.lines().count(), 2 + 4, "{reset}");
+        let addr = apache.broker_addr.as_str();
+        let update = same_output(&[
+            "updateTopic",
+            "-b",
+            addr,
+            "-t",
+            "MqadminCompareOther",
+            "-r",
+            "2",
+            "-p",
+            "4",
+        ])
+        .await;
+        assert!(update.contains("perm=R--"), "{update}");
         same_header(&["consumerProgress"]).await;
         same_header(&["clusterList"]).await;
+        same_header(&["clusterList", "-m"]).await;
         same_header(&["topicList", "-c"]).await;
 
         consumer.shutdown().await;

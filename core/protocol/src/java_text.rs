@@ -25,6 +25,12 @@ pub fn perm_to_string(perm: i32) -> String {
         .collect()
 }
 
+/// The capacity an empty `HashMap` takes when `putAll` gives it `len` entries (`HashMap.putMapEntries`:
+/// `tableSizeFor(len / 0.75 + 1)`): 8 for 4 entries, 16 for 8.
+pub fn put_all_capacity(len: usize) -> usize {
+    ((len as f32 / 0.75 + 1.0) as usize).next_power_of_two()
+}
+
 /// `items`, inserted in this order into a Java hash container created with `initial_capacity`, in the order
 /// Java iterates them; `hash` is the element's Java `hashCode`.
 pub fn java_hash_order<T>(items: Vec<T>, initial_capacity: usize, hash: impl Fn(&T) -> i32) -> Vec<T> {
@@ -156,6 +162,20 @@ mod tests {
         // 13 > 12 = 16 * 0.75, so the capacity is 32: multiples of 32 first (bucket 0), then the odd multiples.
         let order = java_hash_order(items, DEFAULT_CAPACITY, |item| *item);
         assert_eq!(order, [0, 32, 64, 96, 128, 160, 192, 16, 48, 80, 112, 144, 176]);
+    }
+
+    #[test]
+    fn put_all_sizes_the_table_like_java() {
+        assert_eq!(put_all_capacity(4), 8);
+        assert_eq!(put_all_capacity(8), 16);
+        assert_eq!(put_all_capacity(12), 32);
+        // The order mqadmin resetOffsetByTime printed for the 4 queues of one Apache broker: 3, 2, 1, 0.
+        let queues: Vec<MessageQueue> = (0..4)
+            .map(|id| MessageQueue::new("MqadminCompareTopic", "apache-broker-a", id))
+            .collect();
+        let order = java_hash_order(queues, put_all_capacity(4), message_queue_hash_code);
+        let ids: Vec<i32> = order.iter().map(|queue| queue.queue_id).collect();
+        assert_eq!(ids, [3, 2, 1, 0]);
     }
 
     #[test]

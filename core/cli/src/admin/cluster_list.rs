@@ -1,12 +1,16 @@
-//! mqadmin `clusterList` (ClusterListSubCommand, base view): every broker of every cluster with its version, put
+//! mqadmin `clusterList` (ClusterListSubCommand): every broker of every cluster with its version, put
 //! and get TPS with thread-pool queue sizes, timer progress, page-cache lock time, hours of stored messages, disk
-//! ratio and whether it is active, from each broker's runtime statistics table.
+//! ratio and whether it is active, from each broker's runtime statistics table; `-m` the messages put and got
+//! yesterday and today instead; `-i` repeats every interval.
 
 use std::collections::BTreeSet;
 
 use clap::Args;
 use indexmap::IndexMap;
 
+use fulmen_client::Admin;
+
+use super::java_text::string_set_order;
 use super::{CommandResult, NamesrvArg};
 
 /// Options of `clusterList`.
@@ -17,6 +21,12 @@ pub struct ClusterListArgs {
     /// Only this cluster.
     #[arg(short = 'c', long = "clusterName")]
     cluster_name: Option<String>,
+    /// Print the message counts of yesterday and today instead.
+    #[arg(short = 'm', long = "moreStats")]
+    more_stats: bool,
+    /// Print again every this many seconds, until interrupted.
+    #[arg(short = 'i', long = "interval")]
+    interval: Option<u64>,
 }
 
 /// The header line of `clusterList`.
@@ -38,37 +48,77 @@ pub fn header() -> String {
     )
 }
 
-/// `clusterList`: a row per broker address, clusters and broker names in sorted order.
+/// `clusterList`: a row per broker address, brokers sorted by name, clusters in Java's `HashMap` order; with
+/// `-i`, again every interval.
 pub async fn run(args: ClusterListArgs) -> CommandResult {
     let admin = args.namesrv.admin().await?;
     let outcome = async {
-        let info = admin.cluster_info().await?;
-        let clusters: BTreeSet<&String> = match &args.cluster_name {
-            Some(name) => info
-                .cluster_addr_table
-                .keys()
-                .filter(|known| *known == name.trim())
-                .collect(),
-            None => info.cluster_addr_table.keys().collect(),
-        };
-        println!("{}", header());
-        for cluster in clusters {
-            let names: BTreeSet<&String> = info.cluster_addr_table[cluster].iter().collect();
-            for name in names {
-                let Some(broker) = info.broker_addr_table.get(name) else {
-                    continue;
-                };
-                for (id, addr) in &broker.broker_addrs {
-                    let stats = admin.broker_runtime_stats(addr).await.unwrap_or_default();
-                    println!("{}", row(cluster, name, *id, addr, &stats, now_millis()));
-                }
-            }
+        loop {
+            print_once(&admin, &args).await?;
+            let Some(seconds) = args.interval else {
+                return Ok::<_, fulmen_client::Error>(());
+            };
+            tokio::time::sleep(std::time::Duration::from_secs(seconds)).await;
         }
-        Ok::<_, fulmen_client::Error>(())
     }
     .await;
     admin.shutdown().await;
     Ok(outcome?)
+}
+
+async fn print_once(admin: &Admin, args: &ClusterListArgs) -> Result<(), fulmen_client::Error> {
+    let info = admin.cluster_info().await?;
+    let clusters = match &args.cluster_name {
+        Some(name) => vec![name.trim().to_owned()],
+        None => string_set_order(info.cluster_addr_table.keys().cloned().collect()),
+    };
+    println!("{}", if args.more_stats { more_header() } else { header() });
+    for cluster in clusters {
+        let Some(names) = info.cluster_addr_table.get(&cluster) else {
+            continue;
+        };
+        let names: BTreeSet<&String> = names.iter().collect();
+        for name in names {
+            let Some(broker) = info.broker_addr_table.get(name) else {
+                continue;
+            };
+            for (id, addr) in &broker.broker_addrs {
+                let stats = admin.broker_runtime_stats(addr).await.unwrap_or_default();
+                if args.more_stats {
+                    println!("{}", more_row(&cluster, name, &stats));
+                } else {
+                    println!("{}", row(&cluster, name, *id, addr, &stats, now_millis()));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The header line of `clusterList -m`.
+fn more_header() -> String {
+    format!(
+        "{:<16}  {:<32} {:>14} {:>14} {:>14} {:>14}",
+        "#Cluster Name", "#Broker Name", "#InTotalYest", "#OutTotalYest", "#InTotalToday", "#OutTotalToday"
+    )
+}
+
+/// One broker's `clusterList -m` row: messages put and got yesterday and today (0 when a count is missing).
+fn more_row(cluster: &str, name: &str, stats: &IndexMap<String, String>) -> String {
+    let count = |key: &str| stats.get(key).and_then(|value| value.parse::<i64>().ok());
+    let between = |from: &str, to: &str| match (count(from), count(to)) {
+        (Some(from), Some(to)) => to - from,
+        _ => 0,
+    };
+    format!(
+        "{:<16}  {:<32} {:>14} {:>14} {:>14} {:>14}",
+        cluster,
+        name,
+        between("msgPutTotalYesterdayMorning", "msgPutTotalTodayMorning"),
+        between("msgGetTotalYesterdayMorning", "msgGetTotalTodayMorning"),
+        between("msgPutTotalTodayMorning", "msgPutTotalTodayNow"),
+        between("msgGetTotalTodayMorning", "msgGetTotalTodayNow"),
+    )
 }
 
 /// One broker's row, from its runtime statistics (missing keys print as Java prints `null`).

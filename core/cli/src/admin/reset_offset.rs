@@ -5,6 +5,7 @@
 
 use clap::Args;
 use fulmen_client::{MessageQueue, ResetOffsetOutcome};
+use fulmen_protocol::java_text::{java_hash_order, message_queue_hash_code, put_all_capacity};
 
 use super::java_text::{front, parse_timestamp};
 use super::{CommandResult, NamesrvArg};
@@ -68,7 +69,13 @@ pub async fn run(args: ResetOffsetByTimeArgs) -> CommandResult {
                     args.force
                 );
                 println!("{:<40}  {:<40}  {:<40}", "#brokerName", "#queueId", "#offset");
-                for (queue, offset) in table {
+                // Java collects the brokers' answers in a HashMap (sized by the first broker's putAll) and prints
+                // it in that map's order.
+                let entries: Vec<(MessageQueue, i64)> = table.into_iter().collect();
+                let first_broker = entries.first().map(|(queue, _)| queue.broker_name.clone());
+                let first_len = entries.iter().filter(|(queue, _)| Some(&queue.broker_name) == first_broker.as_ref()).count();
+                let entries = java_hash_order(entries, put_all_capacity(first_len), |(queue, _)| message_queue_hash_code(queue));
+                for (queue, offset) in entries {
                     println!("{:<40}  {:<40}  {:<40}", front(&queue.broker_name, 32), queue.queue_id, offset);
                 }
             }
