@@ -50,6 +50,11 @@ pub fn java_hash_order<T>(items: Vec<T>, initial_capacity: usize, hash: impl Fn(
     keyed.into_iter().map(|(_, item)| item).collect()
 }
 
+/// Strings in the order of a default `HashSet<String>` they were added to in this order.
+pub fn string_set_order(items: Vec<String>) -> Vec<String> {
+    java_hash_order(items, DEFAULT_CAPACITY, |item| java_string_hash_code(item))
+}
+
 /// `AbstractMap.toString` of string entries put in this order into a `HashMap` of `initial_capacity`:
 /// `{k=v, k2=v2}` in Java's iteration order.
 pub fn hash_map_to_string<'a>(

@@ -10,8 +10,8 @@ use indexmap::IndexMap;
 
 use fulmen_client::Admin;
 
-use super::java_text::string_set_order;
 use super::{CommandResult, NamesrvArg};
+use fulmen_protocol::java_text::string_set_order;
 
 /// Options of `clusterList`.
 #[derive(Debug, Args)]

@@ -3,8 +3,7 @@
 //! Java's map `toString`, and the timestamp arguments (`now`, millis or `yyyy-MM-dd#HH:mm:ss:SSS`, local time).
 
 use chrono::{Local, LocalResult, NaiveDateTime, TimeZone};
-use fulmen_protocol::java_text::{DEFAULT_CAPACITY, hash_map_to_string, java_hash_order};
-use fulmen_protocol::message::java_string_hash_code;
+use fulmen_protocol::java_text::hash_map_to_string;
 
 /// The capacity of the properties map Java's `MessageDecoder.string2messageProperties` builds (`new HashMap<>(128)`).
 const PROPERTIES_CAPACITY: usize = 128;
@@ -68,11 +67,6 @@ pub fn java_map<K: std::fmt::Display, V: std::fmt::Display>(
 /// Message properties as Java prints the `HashMap` `MessageDecoder` reads them into.
 pub fn java_properties(properties: &indexmap::IndexMap<String, String>) -> String {
     hash_map_to_string(properties.iter(), PROPERTIES_CAPACITY)
-}
-
-/// Strings in the order of a default `HashSet<String>` they were added to in this order.
-pub fn string_set_order(items: Vec<String>) -> Vec<String> {
-    java_hash_order(items, DEFAULT_CAPACITY, |item| java_string_hash_code(item))
 }
 
 /// A Java `double` as `String.valueOf` writes it for ordinary values (`0.0`, `12.5`).

@@ -8,7 +8,9 @@ use fulmen_protocol::body::{JsonBody, TopicRouteData, TopicStatsTable};
 
 use fulmen_protocol::java_text::topic_config_to_string;
 
-use super::java_text::{front, human_millis, java_double, java_map, string_set_order};
+use fulmen_protocol::java_text::string_set_order;
+
+use super::java_text::{front, human_millis, java_double, java_map};
 use super::pretty_json::pretty;
 use super::{CommandResult, NamesrvArg};
 

@@ -12,12 +12,37 @@ use fulmen_protocol::header::{
     GetKVConfigRequestHeader, GetKVConfigResponseHeader, GetTopicStatsInfoRequestHeader,
     PutKVConfigRequestHeader, QueryTopicConsumeByWhoRequestHeader,
 };
+use fulmen_protocol::java_text::{DEFAULT_CAPACITY, java_hash_order, string_set_order};
+use fulmen_protocol::message::java_string_hash_code;
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use indexmap::IndexMap;
 
 use super::{Admin, expect_success, select_broker_addr, serving_brokers};
 use crate::config::DEFAULT_CREATE_TOPIC_KEY;
 use crate::error::{Error, ErrorKind, Result};
+
+/// `old` (`broker:n;broker:n`) with `entry`'s broker set to `entry`, in the order Java's `HashMap` gives the
+/// brokers.
+fn merge_order_conf(old: Option<&str>, entry: &str) -> String {
+    let mut entries: IndexMap<String, String> = IndexMap::new();
+    let broker_of = |item: &str| item.split(':').next().unwrap_or_default().to_owned();
+    for item in old
+        .unwrap_or_default()
+        .split(';')
+        .filter(|item| !item.trim().is_empty())
+    {
+        entries.insert(broker_of(item), item.to_owned());
+    }
+    entries.insert(broker_of(entry), entry.to_owned());
+    let ordered = java_hash_order(entries.into_iter().collect(), DEFAULT_CAPACITY, |(broker, _)| {
+        java_string_hash_code(broker)
+    });
+    ordered
+        .into_iter()
+        .map(|(_, item)| item)
+        .collect::<Vec<_>>()
+        .join(";")
+}
 
 /// The name server's KV namespace of ordered topics' queue layout (`NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG`).
 pub const ORDER_TOPIC_CONFIG_NAMESPACE: &str = "ORDER_TOPIC_CONFIG";
@@ -122,7 +147,8 @@ impl Admin {
     /// Creates or updates a topic on one broker or on every master of a cluster (`updateTopic -b / -c`) and
     /// returns the broker addresses it was applied to. The name servers learn it at the brokers' next
     /// registration. An ordered topic also gets its `ORDER_TOPIC_CONFIG` entry (`brokerName:writeQueueNums`, `;`
-    /// joined) on every name server, returned as the second value.
+    /// joined) on every name server: the cluster's brokers replace it, one broker's entry is merged into it as
+    /// Java does. The second value is the order configuration applied (the cluster's, or this broker's entry).
     pub async fn create_topic(
         &self,
         target: &TopicTarget,
@@ -132,9 +158,13 @@ impl Admin {
         let (addrs, broker_names) = match target {
             TopicTarget::Broker(addr) => (vec![addr.clone()], Vec::new()),
             TopicTarget::Cluster(cluster) => {
+                // In the order of the Java `HashSet`s mqadmin reads them from (`CommandUtil`).
                 let masters = self.cluster_masters(cluster).await?;
-                let names = masters.iter().map(|(name, _)| name.clone()).collect();
-                (masters.into_iter().map(|(_, addr)| addr).collect(), names)
+                let names = string_set_order(masters.iter().map(|(name, _)| name.clone()).collect());
+                (
+                    string_set_order(masters.into_iter().map(|(_, addr)| addr).collect()),
+                    names,
+                )
             }
         };
         for addr in &addrs {
@@ -146,15 +176,27 @@ impl Admin {
         let order_conf = match target {
             TopicTarget::Broker(addr) => {
                 let name = self.broker_name_of(addr).await?;
-                format!("{name}:{}", settings.write_queue_nums)
+                let entry = format!("{name}:{}", settings.write_queue_nums);
+                // One broker: merged into the entries of the other brokers (`createOrUpdateOrderConf(.., false)`).
+                let old = self
+                    .kv_config(ORDER_TOPIC_CONFIG_NAMESPACE, &settings.topic)
+                    .await
+                    .ok()
+                    .flatten();
+                self.put_order_conf(&settings.topic, &merge_order_conf(old.as_deref(), &entry))
+                    .await?;
+                entry
             }
-            TopicTarget::Cluster(_) => broker_names
-                .iter()
-                .map(|name| format!("{name}:{}", settings.write_queue_nums))
-                .collect::<Vec<_>>()
-                .join(";"),
+            TopicTarget::Cluster(_) => {
+                let conf = broker_names
+                    .iter()
+                    .map(|name| format!("{name}:{}", settings.write_queue_nums))
+                    .collect::<Vec<_>>()
+                    .join(";");
+                self.put_order_conf(&settings.topic, &conf).await?;
+                conf
+            }
         };
-        self.put_order_conf(&settings.topic, &order_conf).await?;
         Ok((addrs, Some(order_conf)))
     }
 
@@ -272,5 +314,24 @@ impl Admin {
                     format!("the broker {addr} is not registered on the name server"),
                 )
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_order_conf;
+
+    #[test]
+    fn order_conf_merges_one_broker_like_java() {
+        assert_eq!(merge_order_conf(None, "broker-a:4"), "broker-a:4");
+        // Java 17's HashMap iterates broker-b (bucket 8) before broker-a (bucket 11).
+        assert_eq!(
+            merge_order_conf(Some("broker-a:8;broker-b:8"), "broker-a:4"),
+            "broker-b:8;broker-a:4"
+        );
+        assert_eq!(
+            merge_order_conf(Some("broker-b:8"), "broker-a:4"),
+            "broker-b:8;broker-a:4"
+        );
     }
 }
