@@ -21,7 +21,7 @@ const FLAG_UNIT_SUB: i32 = 0x2;
 
 /// Options of `updateTopic`.
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("target").required(true).args(["broker_addr", "cluster_name"])))]
+#[command(group(ArgGroup::new("target").required(true).multiple(true).args(["broker_addr", "cluster_name"])))]
 pub struct UpdateTopicArgs {
     #[command(flatten)]
     namesrv: NamesrvArg,
