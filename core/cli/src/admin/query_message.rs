@@ -1,6 +1,6 @@
 //! mqadmin `queryMsgById` (QueryMsgByIdSubCommand: labelled fields, body written to
-//! `/tmp/rocketmq/msgbodys/<msgId>`, comma-separated ids, then which consumer groups consumed it) and `queryMsgByKey` (QueryMsgByKeySubCommand: message
-//! id, queue id and offset per match).
+//! `/tmp/rocketmq/msgbodys/<msgId>`, comma-separated ids, then which consumer groups consumed it) and
+//! `queryMsgByKey` (QueryMsgByKeySubCommand: message id, queue id and offset per match).
 
 use std::path::PathBuf;
 

@@ -4,8 +4,9 @@
 //! the offset found for the time.
 
 use clap::Args;
-use fulmen_client::{MessageQueue, ResetOffsetOutcome};
+use fulmen_client::{MessageQueue, ResetOffsetOutcome, RollbackStats};
 use fulmen_protocol::java_text::{java_hash_order, message_queue_hash_code, put_all_capacity};
+use indexmap::IndexMap;
 
 use super::java_text::{front, parse_timestamp};
 use super::{CommandResult, NamesrvArg};
@@ -46,8 +47,9 @@ pub async fn run(args: ResetOffsetByTimeArgs) -> CommandResult {
     let outcome = async {
         if let (Some(broker), Some(queue_id)) = (&args.broker, args.queue.filter(|id| *id >= 0)) {
             println!(
-                "start reset consumer offset by specified, group[{group}], topic[{topic}], queueId[{queue_id}], \
-                 broker[{broker}], timestamp(string)[{text}], timestamp(long)[{timestamp}]"
+                "start reset consumer offset by specified, group[{group}], topic[{topic}], \
+                 queueId[{queue_id}], broker[{broker}], timestamp(string)[{text}], \
+                 timestamp(long)[{timestamp}]"
             );
             let broker_name = broker_name_of(&admin, topic, broker).await?;
             let queue = MessageQueue::new(topic, broker_name, queue_id);
@@ -61,23 +63,17 @@ pub async fn run(args: ResetOffsetByTimeArgs) -> CommandResult {
             }
             return Ok(());
         }
-        match admin.reset_offset_by_time(topic, group, timestamp, args.force).await? {
+        match admin
+            .reset_offset_by_time(topic, group, timestamp, args.force)
+            .await?
+        {
             ResetOffsetOutcome::Reset(table) => {
                 println!(
                     "start reset consumer offset by specified, group[{group}], topic[{topic}], force[{}], \
                      timestamp(string)[{text}], timestamp(long)[{timestamp}]",
                     args.force
                 );
-                println!("{:<40}  {:<40}  {:<40}", "#brokerName", "#queueId", "#offset");
-                // Java collects the brokers' answers in a HashMap (sized by the first broker's putAll) and prints
-                // it in that map's order.
-                let entries: Vec<(MessageQueue, i64)> = table.into_iter().collect();
-                let first_broker = entries.first().map(|(queue, _)| queue.broker_name.clone());
-                let first_len = entries.iter().filter(|(queue, _)| Some(&queue.broker_name) == first_broker.as_ref()).count();
-                let entries = java_hash_order(entries, put_all_capacity(first_len), |(queue, _)| message_queue_hash_code(queue));
-                for (queue, offset) in entries {
-                    println!("{:<40}  {:<40}  {:<40}", front(&queue.broker_name, 32), queue.queue_id, offset);
-                }
+                print_reset_table(table);
             }
             ResetOffsetOutcome::RolledBack(stats) => {
                 println!(
@@ -85,21 +81,7 @@ pub async fn run(args: ResetOffsetByTimeArgs) -> CommandResult {
                      timestamp(string)[{text}], timestamp(long)[{timestamp}]",
                     args.force
                 );
-                println!(
-                    "{:<20}  {:<20}  {:<20}  {:<20}  {:<20}  {:<20}",
-                    "#brokerName", "#queueId", "#brokerOffset", "#consumerOffset", "#timestampOffset", "#resetOffset"
-                );
-                for queue in stats {
-                    println!(
-                        "{:<20}  {:<20}  {:<20}  {:<20}  {:<20}  {:<20}",
-                        front(&queue.broker_name, 32),
-                        queue.queue_id,
-                        queue.broker_offset,
-                        queue.consumer_offset,
-                        queue.timestamp_offset,
-                        queue.rollback_offset
-                    );
-                }
+                print_rollback_table(&stats);
             }
         }
         Ok::<_, Box<dyn std::error::Error>>(())
@@ -107,6 +89,65 @@ pub async fn run(args: ResetOffsetByTimeArgs) -> CommandResult {
     .await;
     admin.shutdown().await;
     outcome
+}
+
+/// The broker-side reset's rows. Java collects the brokers' answers in a `HashMap` (sized by the first broker's
+/// `putAll`) and prints them in that map's order.
+fn print_reset_table(table: IndexMap<MessageQueue, i64>) {
+    let entries: Vec<(MessageQueue, i64)> = table.into_iter().collect();
+    let first_broker = entries.first().map(|(queue, _)| queue.broker_name.clone());
+    let first_len = entries
+        .iter()
+        .filter(|(queue, _)| Some(&queue.broker_name) == first_broker.as_ref())
+        .count();
+    let entries = java_hash_order(entries, put_all_capacity(first_len), |(queue, _)| {
+        message_queue_hash_code(queue)
+    });
+    println!("{:<40}  {:<40}  {:<40}", "#brokerName", "#queueId", "#offset");
+    for (queue, offset) in entries {
+        println!(
+            "{:<40}  {:<40}  {:<40}",
+            front(&queue.broker_name, 32),
+            queue.queue_id,
+            offset
+        );
+    }
+}
+
+/// The admin-side reset's rows (ResetOffsetByTimeOldCommand).
+fn print_rollback_table(stats: &[RollbackStats]) {
+    let row = |cells: [&str; 6]| {
+        let [
+            broker,
+            queue,
+            broker_offset,
+            consumer_offset,
+            timestamp_offset,
+            reset_offset,
+        ] = cells;
+        println!(
+            "{broker:<20}  {queue:<20}  {broker_offset:<20}  {consumer_offset:<20}  {timestamp_offset:<20}  \
+             {reset_offset:<20}"
+        );
+    };
+    row([
+        "#brokerName",
+        "#queueId",
+        "#brokerOffset",
+        "#consumerOffset",
+        "#timestampOffset",
+        "#resetOffset",
+    ]);
+    for queue in stats {
+        row([
+            front(&queue.broker_name, 32),
+            &queue.queue_id.to_string(),
+            &queue.broker_offset.to_string(),
+            &queue.consumer_offset.to_string(),
+            &queue.timestamp_offset.to_string(),
+            &queue.rollback_offset.to_string(),
+        ]);
+    }
 }
 
 /// The name of the broker at `addr` among the brokers of `topic`.

@@ -381,7 +381,10 @@ mod tests {
         let lines = status_lines(&status);
         assert_eq!(
             lines[0],
-            "#Broker Name                      #QID  #Min Offset           #Max Offset             #Last Updated"
+            concat!(
+                "#Broker Name                      #QID  #Min Offset           ",
+                "#Max Offset             #Last Updated"
+            )
         );
         assert_eq!(
             lines[1].trim_end(),

@@ -64,7 +64,7 @@ impl Admin {
                 {
                     Ok(message) => return Ok(Some(message)),
                     Err(error) => {
-                        tracing::debug!(msg_id, %error, "viewing by offset id failed, trying it as a unique key");
+                        tracing::debug!(msg_id, %error, "view by offset id failed, trying the unique key");
                     }
                 }
             }
