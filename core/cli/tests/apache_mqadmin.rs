@@ -2,8 +2,8 @@
 //! `org.apache.rocketmq.tools.command.MQAdminStartup`, run from interop/apache's classpath) against the same
 //! Apache 5.3.3 name server and broker (feature `apache`): the same text for topicList (and -c), topicRoute (JSON
 //! and -l), topicStatus (but the put TPS), queryMsgById, queryMsgByKey, consumerProgress (with and without -g),
-//! resetOffsetByTime and updateTopic, and the same header lines for clusterList (and -m), whose values move
-//! between the two runs. Run with
+//! resetOffsetByTime, updateTopic and deleteTopic, and the same header lines for clusterList (and -m) and
+//! sendMessage, whose values move between the two runs. Run with
 //! `cargo test -p fulmen-cli --features apache --test apache_mqadmin` (needs Java and Maven).
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
@@ -175,6 +175,11 @@ async fn fulmen_prints_what_mqadmin_prints() {
         same_header(&["clusterList"]).await;
         same_header(&["clusterList", "-m"]).await;
         same_output(&["topicList", "-c"]).await;
+
+        // Last, as they change the cluster: one message each, and the second tool deletes a deleted topic.
+        same_header(&["sendMessage", "-t", TOPIC, "-p", "hello", "-k", "k", "-c", "TagB"]).await;
+        let cluster = "ApacheCluster";
+        same_output(&["deleteTopic", "-c", cluster, "-t", "MqadminCompareOther"]).await;
 
         consumer.shutdown().await;
         admin.shutdown().await;
