@@ -18,8 +18,9 @@
 //! ```
 //!
 //! Tests: `tests/producer.rs` and `tests/pull_consumer.rs` run against a Fulmen name server and a fake broker;
-//! `tests/apache_broker.rs` runs against Apache RocketMQ 5.3.3's own name server and broker and is built only with
-//! the cargo feature `apache` (it needs Java 17+ and Maven, fails rather than skips without them, and is run by
+//! `tests/admin.rs` runs the [`Admin`] calls against a two-broker `LocalCluster`; `tests/apache_broker.rs` and
+//! `tests/apache_admin.rs` run against Apache RocketMQ 5.3.3's own name server and broker and are built only with
+//! the cargo feature `apache` (they need Java 17+ and Maven, fail rather than skip without them, and are run by
 //! `scripts/test.sh`), so `cargo test --workspace` never needs Java.
 
 mod admin;

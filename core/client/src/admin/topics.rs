@@ -45,7 +45,7 @@ fn merge_order_conf(old: Option<&str>, entry: &str) -> String {
 }
 
 /// The name server's KV namespace of ordered topics' queue layout (`NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG`).
-pub const ORDER_TOPIC_CONFIG_NAMESPACE: &str = "ORDER_TOPIC_CONFIG";
+const ORDER_TOPIC_CONFIG_NAMESPACE: &str = "ORDER_TOPIC_CONFIG";
 
 /// Where `create_topic` applies the topic configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,7 +257,7 @@ impl Admin {
     }
 
     /// The value of `namespace / key` in the key-value store of the name server in use (`GET_KV_CONFIG`), `None`
-    /// when absent; e.g. an ordered topic's queue layout under [`ORDER_TOPIC_CONFIG_NAMESPACE`].
+    /// when absent; e.g. an ordered topic's queue layout under `ORDER_TOPIC_CONFIG`.
     pub async fn kv_config(&self, namespace: &str, key: &str) -> Result<Option<String>> {
         let header = GetKVConfigRequestHeader {
             namespace: namespace.to_owned(),
