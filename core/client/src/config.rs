@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use fulmen_protocol::SerializeType;
+
 use crate::error::{Error, Result};
 use crate::validation::check_group;
 
@@ -21,6 +23,9 @@ pub struct ClientConfig {
     pub route_poll_interval: Duration,
     /// How often brokers get a heartbeat (`heartbeatBrokerInterval`, 30 s).
     pub heartbeat_interval: Duration,
+    /// The header form of every request the client writes (Java's `rocketmq.serialize.type`, JSON by default;
+    /// Apache's benchmark tool sets the binary [`SerializeType::RocketMq`]). Answers are read in either form.
+    pub serialize_type: SerializeType,
 }
 
 impl ClientConfig {
@@ -31,6 +36,7 @@ impl ClientConfig {
             rpc_timeout: Duration::from_secs(3),
             route_poll_interval: Duration::from_secs(30),
             heartbeat_interval: Duration::from_secs(30),
+            serialize_type: SerializeType::Json,
         }
     }
 
@@ -184,6 +190,7 @@ mod tests {
         assert_eq!(config.max_message_size, 4 * 1024 * 1024);
         assert_eq!(config.client.route_poll_interval, Duration::from_secs(30));
         assert_eq!(config.client.heartbeat_interval, Duration::from_secs(30));
+        assert_eq!(config.client.serialize_type, SerializeType::Json);
         assert_eq!(config.client.namesrv_addrs(), ["127.0.0.1:9876", "10.0.0.2:9876"]);
         config.validate().unwrap();
         PullConsumerConfig::new("localhost:9876", "CG")
