@@ -5,4 +5,4 @@ mod cluster;
 mod java_client;
 
 pub use cluster::ApacheCluster;
-pub use java_client::run_java_client;
+pub use java_client::{run_java_client, run_java_main};
