@@ -4,7 +4,7 @@
 #                            [--brokers "fulmen apache"] [--header ROCKETMQ|JSON] [--no-example]
 #
 # For each broker (Fulmen's `fulmen cluster`, then Apache's name server + broker in one JVM, ApacheCluster), one at
-# a time on 127.0.0.1, and for each message size and concurrency: `fulmen bench producer` and the Java harness
+# a time on 127.0.0.1 and warmed up first by --warmup seconds of unmeasured sends, and for each message size and concurrency: `fulmen bench producer` and the Java harness
 # fulmen.interop.apache.bench.BenchProducer (DefaultMQProducer, sync sends from N threads, as Apache's benchmark
 # Producer does) each run --duration seconds against that broker, the first --warmup seconds left out of the
 # figures, one after the other, the order alternating from one pair to the next. Then, as a cross-check of the
@@ -12,7 +12,7 @@
 # broker with its defaults (64 threads, 128 B) and its 10 s TPS line after 20 s is shown.
 #
 # Prints a Markdown table (TPS, avg/p50/p99/p99.9/max send latency in ms, failures, the client's CPU seconds for
-# the whole run) and keeps every log in the work directory it names. Performance is never asserted: this is a
+# the whole run, warm-up and JVM start included, and the 1-minute load average when the run began) and keeps every log in the work directory it names. Performance is never asserted: this is a
 # measurement, not a test. Needs cargo, Java 17+ and Maven 3.8+ (the first run downloads the jars).
 set -euo pipefail
 
@@ -119,7 +119,7 @@ start_broker() {
 
 stop_broker() {
     [[ -n "$broker_pid" ]] || return 0
-    exec 3>&- 2>/dev/null || true
+    exec 3>&- # the Apache cluster's stdin (closing an unopened descriptor is fine)
     kill -TERM "$broker_pid" 2>/dev/null || true
     wait "$broker_pid" 2>/dev/null || true
     broker_pid=""
@@ -134,6 +134,8 @@ run_client() {
     local log="$work/$broker-$client-s$size-w$tasks.log"
     local common=(-n "$namesrv" -t BenchmarkTest -w "$tasks" -s "$size" -d "$duration" --warmup "$warmup")
     note "$broker broker, $client client, $size B, $tasks in flight"
+    local load
+    load="$(cut -d' ' -f1 /proc/loadavg)"
     case "$client" in
         fulmen) /usr/bin/time -f "CPU_SECONDS %U %S" -o "$log.time" \
                     "$fulmen" bench producer "${common[@]}" --header "${header,,}" >"$log" 2>&1 ;;
@@ -150,8 +152,8 @@ run_client() {
     failed="$(sed 's/.*Send Failed: \([0-9]*\).*/\1/' <<<"$complete")"
     tps="$(sed 's/.*Send TPS: \([0-9.]*\).*/\1/' <<<"$complete")"
     read -r avg p50 p99 p999 max < <(sed 's/.*avg \([0-9.]*\) | p50 \([0-9.]*\) | p90 [0-9.]* | p99 \([0-9.]*\) | p99.9 \([0-9.]*\) | max \([0-9.]*\).*/\1 \2 \3 \4 \5/' <<<"$rt")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$broker" "$size" "$tasks" "$client" "$tps" "$avg" \
-        "$p50" "$p99" "$p999" "$max" "$failed" "$cpu" >>"$results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$broker" "$size" "$tasks" "$client" "$tps" \
+        "$avg" "$p50" "$p99" "$p999" "$max" "$failed" "$cpu" "$load" >>"$results"
 }
 
 # Apache's own tool with its defaults; its TPS line at 20 s covers seconds 10 to 20.
@@ -174,9 +176,17 @@ run_example() {
     echo "duration ${duration} s per run, first ${warmup} s left out; header ${header}; topic BenchmarkTest"
 } >"$work/header.txt"
 
+# The broker's own warm-up (the Apache broker's JIT), so the first measured client does not pay for it.
+warm_broker() {
+    note "$1 broker warm-up (${warmup} s, not measured)"
+    "$fulmen" bench producer -n "$namesrv" -t BenchmarkTest -w 64 -s 1024 -d "$warmup" --report-interval 0 \
+        --header "${header,,}" >"$work/broker-$1-warmup.log" 2>&1
+}
+
 pair=0
 for broker in $brokers; do
     start_broker "$broker"
+    warm_broker "$broker"
     for size in $sizes; do
         for tasks in $threads; do
             if (( pair % 2 == 0 )); then order="fulmen java"; else order="java fulmen"; fi
@@ -196,9 +206,9 @@ done
 cat "$work/header.txt"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| broker | size (B) | in flight | client | TPS | avg ms | p50 ms | p99 ms | p99.9 ms | max ms | failed | client CPU s |"
-echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-awk -F'\t' '{ printf "| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$results"
+echo "| broker | size (B) | in flight | client | TPS | avg ms | p50 ms | p99 ms | p99.9 ms | max ms | failed | client CPU s | load |"
+echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk -F'\t' '{ printf "| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' "$results"
 echo
 echo "Fulmen / Java per pair:"
 awk -F'\t' '{ key = $1 " " $2 " B, " $3 " in flight"; if ($4 == "fulmen") { f[key] = $5; fp[key] = $8 } else { j[key] = $5; jp[key] = $8 } ; order[NR] = key }
