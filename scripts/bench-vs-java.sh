@@ -12,8 +12,8 @@
 # broker with its defaults (64 threads, 128 B) and its 10 s TPS line after 20 s is shown.
 #
 # Prints a Markdown table (TPS, avg/p50/p99/p99.9/max send latency in ms, failures, the client's CPU seconds for
-# the whole run, warm-up and JVM start included, and the 1-minute load average when the run began) and keeps every log in the work directory it names. Performance is never asserted: this is a
-# measurement, not a test. Needs cargo, Java 17+ and Maven 3.8+ (the first run downloads the jars).
+# the whole run, warm-up and JVM start included, and the 1-minute load average when the run began) and keeps every
+# log in the work directory it names. Performance is never asserted: this is a measurement, not a test. Needs cargo, Java 17+ and Maven 3.8+ (the first run downloads the jars).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
