@@ -9,6 +9,8 @@ use crate::validation::check_group;
 
 /// The template topic producers fall back to for unknown topics (`TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`).
 pub const DEFAULT_CREATE_TOPIC_KEY: &str = "TBW102";
+/// The instance name of a client that sets none (`ClientConfig.instanceName`'s default).
+pub const DEFAULT_INSTANCE_NAME: &str = "DEFAULT";
 /// The largest message body accepted by default (4 MiB, `DefaultMQProducer.maxMessageSize`).
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
 
@@ -23,6 +25,12 @@ pub struct ClientConfig {
     pub route_poll_interval: Duration,
     /// How often brokers get a heartbeat (`heartbeatBrokerInterval`, 30 s).
     pub heartbeat_interval: Duration,
+    /// The instance name in the client id `ip@instanceName` (`instanceName`, [`DEFAULT_INSTANCE_NAME`]). Producers
+    /// and clustering consumers replace the default with `pid#nanos` at start, as Java does, so that two clients of
+    /// one process get different ids; set another name to keep a stable id.
+    pub instance_name: String,
+    /// Appended to the client id as `@unitName` when set (`unitName`).
+    pub unit_name: Option<String>,
     /// The header form of every request the client writes (Java's `rocketmq.serialize.type`, JSON by default;
     /// Apache's benchmark tool sets the binary [`SerializeType::RocketMq`]). Answers are read in either form.
     pub serialize_type: SerializeType,
@@ -36,8 +44,27 @@ impl ClientConfig {
             rpc_timeout: Duration::from_secs(3),
             route_poll_interval: Duration::from_secs(30),
             heartbeat_interval: Duration::from_secs(30),
+            instance_name: DEFAULT_INSTANCE_NAME.to_owned(),
+            unit_name: None,
             serialize_type: SerializeType::Json,
         }
+    }
+
+    /// The client id: `ip@instanceName`, then `@unitName` when there is one (`ClientConfig.buildMQClientId`).
+    pub fn client_id(&self, ip: std::net::IpAddr) -> String {
+        match self.unit_name.as_deref().filter(|unit| !unit.is_empty()) {
+            Some(unit) => format!("{ip}@{}@{unit}", self.instance_name),
+            None => format!("{ip}@{}", self.instance_name),
+        }
+    }
+
+    /// Replaces the default instance name with `pid#nanos` (`ClientConfig.changeInstanceNameToPID`); any other
+    /// name is kept.
+    pub(crate) fn with_pid_instance_name(mut self) -> Self {
+        if self.instance_name == DEFAULT_INSTANCE_NAME {
+            self.instance_name = crate::instance::identity::pid_instance_name();
+        }
+        self
     }
 
     /// The name server addresses, in the configured order, empty entries dropped.
@@ -65,6 +92,12 @@ impl ClientConfig {
                     "the name server address {addr} is not host:port"
                 )));
             }
+        }
+        if self.instance_name.is_empty() || self.instance_name.contains('@') {
+            return Err(Error::invalid_argument(format!(
+                "the instance name {:?} must be non-empty and without '@'",
+                self.instance_name
+            )));
         }
         non_zero("rpc_timeout", self.rpc_timeout)?;
         non_zero("route_poll_interval", self.route_poll_interval)?;
@@ -196,6 +229,24 @@ mod tests {
         PullConsumerConfig::new("localhost:9876", "CG")
             .validate()
             .unwrap();
+    }
+
+    #[test]
+    fn client_ids_follow_java() {
+        let ip = std::net::IpAddr::from([10, 0, 0, 9]);
+        let mut config = ClientConfig::new("h:1");
+        assert_eq!(config.client_id(ip), "10.0.0.9@DEFAULT");
+        config.unit_name = Some("unit".into());
+        assert_eq!(config.client_id(ip), "10.0.0.9@DEFAULT@unit");
+        config.unit_name = None;
+        let pid = config.clone().with_pid_instance_name();
+        let (pid_part, nanos) = pid.instance_name.split_once('#').unwrap();
+        assert_eq!(pid_part, std::process::id().to_string());
+        assert!(nanos.parse::<u128>().is_ok());
+        config.instance_name = "mine".into();
+        assert_eq!(config.clone().with_pid_instance_name().instance_name, "mine");
+        config.instance_name = "a@b".into();
+        assert!(config.validate().is_err());
     }
 
     #[test]

@@ -33,7 +33,8 @@ mod send_result;
 pub mod validation;
 
 pub use config::{
-    ClientConfig, DEFAULT_CREATE_TOPIC_KEY, DEFAULT_MAX_MESSAGE_SIZE, ProducerConfig, PullConsumerConfig,
+    ClientConfig, DEFAULT_CREATE_TOPIC_KEY, DEFAULT_INSTANCE_NAME, DEFAULT_MAX_MESSAGE_SIZE, ProducerConfig,
+    PullConsumerConfig,
 };
 pub use consumer::{
     AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, PullConsumer, PullResult, PullStatus, sort_for_allocation,

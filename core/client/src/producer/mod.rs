@@ -45,7 +45,7 @@ impl Producer {
     /// first send.
     pub async fn start(config: ProducerConfig) -> Result<Producer> {
         config.validate()?;
-        let instance = ClientInstance::start(config.client.clone())?;
+        let instance = ClientInstance::start(config.client.clone().with_pid_instance_name())?;
         instance.register_producer(&config.group);
         Ok(Producer {
             inner: Arc::new(ProducerInner {
@@ -62,7 +62,7 @@ impl Producer {
         &self.inner.config
     }
 
-    /// The client id this producer announces (`ip@pid#nanos`).
+    /// The client id this producer announces (`ip@pid#nanos` unless an instance name is configured).
     pub fn client_id(&self) -> &str {
         self.inner.instance.client_id()
     }
