@@ -123,7 +123,8 @@ stop_broker() {
     kill -TERM "$broker_pid" 2>/dev/null || true
     wait "$broker_pid" 2>/dev/null || true
     broker_pid=""
-    rm -f "$work/apache.stdin"
+    # The Fulmen store holds gigabytes after a run (the Apache cluster removes its own).
+    rm -rf "$work/apache.stdin" "$work/fulmen-store"
 }
 trap 'stop_broker; note "logs kept in $work"' EXIT
 
