@@ -42,5 +42,8 @@ pub use error::{Error, ErrorKind, Result};
 pub use fulmen_protocol::body::MessageQueue;
 pub use message::Message;
 pub use message_view::MessageView;
-pub use producer::Producer;
+pub use producer::errors::{
+    ACCESS_BROKER_TIMEOUT, BROKER_NOT_EXIST_EXCEPTION, CONNECT_BROKER_EXCEPTION, NOT_FOUND_TOPIC_EXCEPTION,
+};
+pub use producer::{Producer, QueueSelector, SelectByHash, SelectByRandom, queue_index_by_hash};
 pub use send_result::{SendResult, SendStatus};
