@@ -45,5 +45,9 @@ pub use message_view::MessageView;
 pub use producer::errors::{
     ACCESS_BROKER_TIMEOUT, BROKER_NOT_EXIST_EXCEPTION, CONNECT_BROKER_EXCEPTION, NOT_FOUND_TOPIC_EXCEPTION,
 };
+pub use producer::transaction::{
+    LocalTransactionState, TransactionArg, TransactionFuture, TransactionListener, TransactionProducer,
+    TransactionProducerConfig, TransactionSendResult,
+};
 pub use producer::{Producer, QueueSelector, SelectByHash, SelectByRandom, queue_index_by_hash};
 pub use send_result::{SendResult, SendStatus};
