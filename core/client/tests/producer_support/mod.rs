@@ -1,0 +1,61 @@
+//! Helpers of the producer tests against `fulmen_testkit::LocalCluster`: a bound on every test, a producer config
+//! with short intervals, and reading back everything a topic holds.
+#![allow(dead_code)] // each test file uses a different subset
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
+use std::future::Future;
+use std::time::Duration;
+
+use fulmen_client::{MessageView, ProducerConfig, PullConsumer, PullConsumerConfig, PullStatus};
+
+/// No test may run longer than this.
+pub const TEST_BOUND: Duration = Duration::from_secs(60);
+
+/// Runs `test` within [`TEST_BOUND`].
+pub async fn bounded<F: Future>(test: F) -> F::Output {
+    tokio::time::timeout(TEST_BOUND, test)
+        .await
+        .expect("the test did not finish within its time bound")
+}
+
+/// A producer config for `namesrv_addr` and `group` with a short heartbeat and route refresh.
+pub fn producer_config(namesrv_addr: String, group: &str) -> ProducerConfig {
+    let mut config = ProducerConfig::new(namesrv_addr, group);
+    config.client.heartbeat_interval = Duration::from_millis(200);
+    config.client.route_poll_interval = Duration::from_millis(200);
+    config
+}
+
+/// Everything stored in `topic`, over all its queues, read from offset 0.
+pub async fn read_topic(namesrv_addr: String, topic: &str) -> Vec<MessageView> {
+    let consumer = PullConsumer::start(PullConsumerConfig::new(namesrv_addr, "READER"))
+        .await
+        .unwrap();
+    let mut messages = Vec::new();
+    for queue in consumer.fetch_message_queues(topic).await.unwrap() {
+        let mut offset = 0;
+        loop {
+            let result = consumer
+                .pull(&queue, "*", offset, 32, Duration::from_secs(3))
+                .await
+                .unwrap();
+            if result.status != PullStatus::Found {
+                break;
+            }
+            messages.extend(result.messages);
+            offset = result.next_begin_offset;
+        }
+    }
+    consumer.shutdown().await;
+    messages
+}
+
+/// The bodies of `messages` as text, sorted.
+pub fn sorted_bodies(messages: &[MessageView]) -> Vec<String> {
+    let mut bodies: Vec<String> = messages
+        .iter()
+        .map(|message| String::from_utf8_lossy(&message.body).into_owned())
+        .collect();
+    bodies.sort();
+    bodies
+}
