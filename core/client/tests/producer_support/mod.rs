@@ -26,13 +26,20 @@ pub fn producer_config(namesrv_addr: String, group: &str) -> ProducerConfig {
     config
 }
 
-/// Everything stored in `topic`, over all its queues, read from offset 0.
+/// Everything stored in `topic`, over all its queues, read from offset 0. Waits for the name server to know the
+/// topic (a broker registers a new topic shortly after creating it).
 pub async fn read_topic(namesrv_addr: String, topic: &str) -> Vec<MessageView> {
     let consumer = PullConsumer::start(PullConsumerConfig::new(namesrv_addr, "READER"))
         .await
         .unwrap();
+    let queues = loop {
+        match consumer.fetch_message_queues(topic).await {
+            Ok(queues) => break queues,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    };
     let mut messages = Vec::new();
-    for queue in consumer.fetch_message_queues(topic).await.unwrap() {
+    for queue in queues {
         let mut offset = 0;
         loop {
             let result = consumer
