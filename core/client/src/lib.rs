@@ -40,7 +40,7 @@ pub use consumer::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use fulmen_protocol::body::MessageQueue;
-pub use message::Message;
+pub use message::{DeliveryTime, Message};
 pub use message_view::MessageView;
 pub use producer::errors::{
     ACCESS_BROKER_TIMEOUT, BROKER_NOT_EXIST_EXCEPTION, CONNECT_BROKER_EXCEPTION, NOT_FOUND_TOPIC_EXCEPTION,

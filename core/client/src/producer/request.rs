@@ -149,8 +149,8 @@ impl PreparedMessage {
     }
 }
 
-/// The message's properties as they go on the wire: tags, keys (space-joined), `WAIT`, delay, sharding key, user
-/// properties, then `UNIQ_KEY`.
+/// The message's properties as they go on the wire: tags, keys (space-joined), `WAIT`, delay level, timer delivery
+/// time, sharding key, user properties, then `UNIQ_KEY`.
 fn properties_of(message: &Message, uniq_key: &str) -> Properties {
     let mut properties = Properties::new();
     if let Some(tags) = message.tags.as_deref().filter(|tags| !tags.is_empty()) {
@@ -162,6 +162,10 @@ fn properties_of(message: &Message, uniq_key: &str) -> Properties {
     properties.insert(keys::WAIT_STORE_MSG_OK, message.wait_store_msg_ok.to_string());
     if let Some(level) = message.delay_level.filter(|level| *level > 0) {
         properties.insert(keys::DELAY_TIME_LEVEL, level.to_string());
+    }
+    if let Some(delivery) = message.delivery_time {
+        let (name, value) = delivery.property();
+        properties.insert(name, value);
     }
     if let Some(key) = message.sharding_key.as_deref().filter(|key| !key.is_empty()) {
         properties.insert(keys::SHARDING_KEY, key);
@@ -207,6 +211,12 @@ mod tests {
         assert_eq!(properties.get("color"), Some("red"));
         assert_eq!(properties.get("UNIQ_KEY"), Some("ID1"));
         assert_eq!(&request.body[..], b"hello");
+        let timed = Message::new("T", &b"x"[..]).with_deliver_time_ms(42);
+        let prepared = PreparedMessage::new(&timed, "ID2".into(), &config).unwrap();
+        assert_eq!(
+            Properties::decode(&prepared.properties).get("TIMER_DELIVER_MS"),
+            Some("42")
+        );
     }
 
     #[test]

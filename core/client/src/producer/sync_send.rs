@@ -77,7 +77,7 @@ impl Producer {
                     fault.update(&queue.broker_name, latency, true, false);
                     let code = error.response_code().unwrap_or_default();
                     if !config.retry_response_codes.contains(&code) {
-                        return stored.map_or(Err(error), Ok);
+                        return stored.ok_or(error);
                     }
                     tracing::debug!(%error, broker = queue.broker_name, "broker refused the send, retrying");
                     last_error = Some(error);
