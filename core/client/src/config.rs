@@ -100,6 +100,9 @@ pub struct ProducerConfig {
     /// TOPIC_NOT_EXIST, SERVICE_NOT_AVAILABLE, SYSTEM_ERROR, SYSTEM_BUSY, NO_PERMISSION, NO_BUYER_ID,
     /// NOT_IN_CURRENT_UNIT, GO_AWAY).
     pub retry_response_codes: Vec<i32>,
+    /// The longest one synchronous attempt may wait while another attempt is still possible
+    /// (`sendMsgMaxTimeoutPerRequest`; `None`, Java's −1, lets every attempt use what is left of `send_timeout`).
+    pub send_max_timeout_per_request: Option<Duration>,
 }
 
 impl ProducerConfig {
@@ -119,6 +122,7 @@ impl ProducerConfig {
             retry_times_async: 2,
             retry_another_broker_when_not_store_ok: false,
             retry_response_codes: vec![17, 14, 1, 2, 16, 204, 205, 1500],
+            send_max_timeout_per_request: None,
         }
     }
 

@@ -1,7 +1,8 @@
 //! Producer failover with two Fulmen brokers (`LocalCluster`): broker 0 stops while a task sends continuously.
 //! With the default retries every send either succeeds or fails only after its retries, sends go on on broker 1,
 //! and none fails once the route no longer lists broker 0. With the latency fault tolerance on, the stopped
-//! broker is avoided after its first failure even before the route changes; with it off, it is not.
+//! broker is avoided after its first failure even before the route changes; with it off, it is not. Async sends
+//! retry a transport failure on the other broker.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod producer_support;
@@ -154,6 +155,34 @@ async fn with_fault_tolerance_the_stopped_broker_is_avoided() {
         assert!(on <= 1, "{on} sends failed with the fault tolerance on");
         let off = failures_without_retries(false).await;
         assert!(off > 1, "only {off} sends failed with the fault tolerance off");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn async_sends_retry_transport_failures_on_the_other_broker() {
+    bounded(async {
+        let cluster = two_broker_cluster().await;
+        let mut config = producer_config(cluster.namesrv_addr(), "PG");
+        // the route keeps listing broker 0: only the async retry can route around it
+        config.client.route_poll_interval = Duration::from_secs(600);
+        let producer = Producer::start(config).await.unwrap();
+        for n in 0..8 {
+            producer
+                .send(Message::new(TOPIC, format!("warm{n}")))
+                .await
+                .unwrap();
+        }
+        cluster.stop_broker(0).await.unwrap();
+        let tasks: Vec<_> = (0..24)
+            .map(|n| tokio::spawn(producer.send_async(Message::new(TOPIC, format!("m{n}")))))
+            .collect();
+        for task in tasks {
+            let result = task.await.unwrap().unwrap();
+            assert_eq!(result.queue.broker_name, "broker-b");
+        }
+        producer.shutdown().await;
+        cluster.shutdown().await;
     })
     .await;
 }

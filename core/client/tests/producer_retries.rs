@@ -122,6 +122,38 @@ async fn exhausted_retries_name_the_attempts_and_keep_the_broker_code() {
 }
 
 #[tokio::test]
+async fn slow_attempts_are_cut_short_while_retries_remain_and_end_with_access_broker_timeout() {
+    bounded(async {
+        let (namesrv, broker) = setup(&[]).await;
+        *broker.state.send_delay.lock().unwrap() = Duration::from_millis(300);
+        let mut capped = config(namesrv.local_addr().to_string());
+        capped.send_max_timeout_per_request = Some(Duration::from_millis(100));
+        let producer = Producer::start(capped).await.unwrap();
+        // attempts 1 and 2 give up after 100 ms, the last one may wait for the rest of the 3 s
+        let result = producer.send(Message::new("TopicTest", "x")).await.unwrap();
+        assert_eq!(result.status, SendStatus::SendOk);
+        assert_eq!(sends(&broker), 3);
+        producer.shutdown().await;
+
+        let mut single = config(namesrv.local_addr().to_string());
+        single.retry_times = 0;
+        single.send_timeout = Duration::from_millis(150);
+        let producer = Producer::start(single).await.unwrap();
+        let error = producer.send(Message::new("TopicTest", "x")).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Timeout);
+        assert_eq!(error.response_code(), Some(fulmen_client::ACCESS_BROKER_TIMEOUT));
+        assert!(
+            error.message().starts_with("Send [1] times, still failed"),
+            "{error}"
+        );
+        producer.shutdown().await;
+        broker.shutdown().await;
+        namesrv.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn async_sends_do_not_retry_broker_errors() {
     bounded(async {
         let (namesrv, broker) = setup(&[ResponseCode::SYSTEM_BUSY]).await;

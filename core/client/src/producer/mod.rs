@@ -124,7 +124,7 @@ impl Producer {
             .map_err(AttemptError::into_error)
     }
 
-    /// Sends `message` once without waiting for the broker's answer.
+    /// Sends `message` once without waiting for the broker's answer (no retry, as Java's `sendOneway`).
     pub async fn send_oneway(&self, message: Message) -> Result<()> {
         let prepared = self.prepare(&message)?;
         let info = self.publish_info(&message.topic).await?;
@@ -135,10 +135,18 @@ impl Producer {
             .ok_or_else(|| no_route_error(&message.topic))?;
         let addr = self.broker_addr(&queue.broker_name)?;
         let request = prepared.request(queue, &self.inner.config, identity::unix_millis());
-        self.inner
+        let started = Instant::now();
+        let outcome = self
+            .inner
             .instance
             .invoke_broker_oneway(&addr, request.into_oneway())
-            .await
+            .await;
+        // as Java's ONEWAY pass of sendDefaultImpl: a written request counts as a success, a failure isolates
+        let failed = outcome.is_err();
+        self.inner
+            .fault
+            .update(&queue.broker_name, started.elapsed(), failed, true);
+        outcome
     }
 
     /// Stops the tasks, unregisters the producer group from the brokers and closes the connections.

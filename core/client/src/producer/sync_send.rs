@@ -22,7 +22,9 @@ impl Producer {
     /// - a client error (no broker address) or a transport failure is retried;
     /// - a broker error is retried only if its code is in `retry_response_codes`, otherwise returned (or an earlier
     ///   non-OK result);
-    /// - when the timeout has run out before an attempt, the send fails with a timeout.
+    /// - when the timeout has run out before an attempt, the send fails with a timeout;
+    /// - an attempt waits at most what is left of the timeout, or `send_max_timeout_per_request` when set and
+    ///   another attempt is still possible.
     pub(super) async fn send_with_retries(
         &self,
         prepared: &PreparedMessage,
@@ -50,7 +52,11 @@ impl Producer {
                 ));
             }
             brokers_sent.push(queue.broker_name.clone());
-            let outcome = self.send_to(prepared, &queue, remaining).await;
+            let timeout = match config.send_max_timeout_per_request {
+                Some(max) if attempt + 1 < attempts && remaining > max => max,
+                _ => remaining,
+            };
+            let outcome = self.send_to(prepared, &queue, timeout).await;
             let latency = attempt_started.elapsed();
             let fault = &self.inner.fault;
             match outcome {
