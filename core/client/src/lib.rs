@@ -17,7 +17,7 @@
 //! # }
 //! ```
 //!
-//! Tests: `tests/producer.rs`, `tests/producer_retries.rs` and `tests/pull_consumer.rs` run against a Fulmen name
+//! Tests: `tests/producer.rs` and `tests/pull_consumer.rs` run against a Fulmen name
 //! server and a fake broker; `tests/producer_sends.rs`, `tests/producer_transaction.rs` and
 //! `tests/producer_failover.rs` against a Fulmen cluster (`fulmen_testkit::LocalCluster`); `tests/apache_broker.rs`
 //! and `tests/apache_producer.rs` run against Apache RocketMQ 5.3.3's own name server and broker and are built only

@@ -10,13 +10,12 @@
 mod apache;
 mod producer_support;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use apache::{ApacheCluster, run_java_client};
 use fulmen_client::{
-    LocalTransactionState, Message, MessageView, Producer, SendStatus, TransactionArg, TransactionFuture,
-    TransactionListener, TransactionProducer, TransactionProducerConfig, queue_index_by_hash,
+    LocalTransactionState, Message, Producer, SendStatus, TransactionProducer, TransactionProducerConfig,
+    queue_index_by_hash,
 };
 use producer_support::*;
 
@@ -116,54 +115,18 @@ async fn java_reads_batches_sharded_and_compressed_sends() {
     .await;
 }
 
-/// Executes by the `arg` state; checks answer `on_check` and record the checked messages.
-struct Listener {
-    on_check: LocalTransactionState,
-    checked: Arc<Mutex<Vec<MessageView>>>,
-}
-
-impl TransactionListener for Listener {
-    fn execute(&self, _message: &Message, arg: &TransactionArg) -> TransactionFuture {
-        let state = arg.downcast_ref::<LocalTransactionState>().copied().unwrap();
-        Box::pin(async move { state })
-    }
-
-    fn check(&self, message: &MessageView) -> TransactionFuture {
-        self.checked.lock().unwrap().push(message.clone());
-        let state = self.on_check;
-        Box::pin(async move { state })
-    }
-}
-
 async fn transaction_producer(
     namesrv: &str,
     group: &str,
     on_check: LocalTransactionState,
-) -> (TransactionProducer, Arc<Mutex<Vec<MessageView>>>) {
-    let checked = Arc::new(Mutex::new(Vec::new()));
+) -> (TransactionProducer, RecordingListener) {
+    let listener = RecordingListener::new(on_check);
     let mut config = TransactionProducerConfig::from(producer_config(namesrv.to_owned(), group));
     config.producer.client.heartbeat_interval = Duration::from_millis(500);
-    let listener = Listener {
-        on_check,
-        checked: checked.clone(),
-    };
-    (
-        TransactionProducer::start(config, listener).await.unwrap(),
-        checked,
-    )
-}
-
-/// The bodies in `topic`, polled until `expected` of them are there or 20 s passed.
-async fn wait_for_bodies(namesrv: &str, topic: &str, expected: usize) -> Vec<String> {
-    let mut bodies = Vec::new();
-    for _ in 0..100 {
-        bodies = sorted_bodies(&read_topic(namesrv.to_owned(), topic).await);
-        if bodies.len() >= expected {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    bodies
+    let producer = TransactionProducer::start(config, listener.clone())
+        .await
+        .unwrap();
+    (producer, listener)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -171,7 +134,7 @@ async fn apache_commits_rolls_back_and_checks_back_fulmen_transactions() {
     let namesrv = cluster().namesrv_addr.clone();
     bounded(async {
         let topic = "FulmenApacheTx";
-        let (producer, checked) =
+        let (producer, listener) =
             transaction_producer(&namesrv, "FulmenApacheTxPG", LocalTransactionState::CommitMessage).await;
         let commit = producer
             .send_in_transaction(
@@ -194,9 +157,9 @@ async fn apache_commits_rolls_back_and_checks_back_fulmen_transactions() {
             .await
             .unwrap();
 
-        let bodies = wait_for_bodies(&namesrv, topic, 2).await;
+        let bodies = wait_for_bodies(namesrv.clone(), topic, 2).await;
         assert_eq!(bodies, ["commit", "unknown"]);
-        let checked_ids: Vec<String> = checked.lock().unwrap().iter().map(|m| m.msg_id.clone()).collect();
+        let checked_ids: Vec<String> = listener.checked().iter().map(|m| m.msg_id.clone()).collect();
         assert!(
             checked_ids.contains(&unknown.send_result.msg_id),
             "{checked_ids:?}"
@@ -218,7 +181,7 @@ async fn a_rollback_answered_to_apaches_check_never_delivers() {
     let namesrv = cluster().namesrv_addr.clone();
     bounded(async {
         let topic = "FulmenApacheTxRollback";
-        let (producer, checked) = transaction_producer(
+        let (producer, listener) = transaction_producer(
             &namesrv,
             "FulmenApacheTxRbPG",
             LocalTransactionState::RollbackMessage,
@@ -233,13 +196,8 @@ async fn a_rollback_answered_to_apaches_check_never_delivers() {
             .send_in_transaction(Message::new(topic, "never"), LocalTransactionState::Unknown)
             .await
             .unwrap();
-        for _ in 0..100 {
-            if !checked.lock().unwrap().is_empty() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        assert!(!checked.lock().unwrap().is_empty(), "Apache checked back");
+        listener.wait_for_a_check().await;
+        assert!(!listener.checked().is_empty(), "Apache checked back");
         tokio::time::sleep(Duration::from_secs(2)).await;
         assert_eq!(
             sorted_bodies(&read_topic(namesrv.clone(), topic).await),

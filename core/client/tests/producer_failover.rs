@@ -121,14 +121,8 @@ async fn sends_survive_a_stopped_broker_with_the_default_retries() {
     .await;
 }
 
-/// Sends `count` messages one by one without retries after broker 0 stopped; returns how many failed.
-async fn failures_without_retries(fault_tolerance: bool) -> usize {
-    let cluster = two_broker_cluster().await;
-    let mut config: ProducerConfig = producer_config(cluster.namesrv_addr(), "PG");
-    config.retry_times = 0;
-    config.send_latency_fault_enable = fault_tolerance;
-    // the route keeps listing broker 0 for the whole test
-    config.client.route_poll_interval = Duration::from_secs(600);
+/// A producer with `config` that sent to both brokers, then broker 0 stopped.
+async fn started_then_broker_0_stopped(cluster: &LocalCluster, config: ProducerConfig) -> Producer {
     let producer = Producer::start(config).await.unwrap();
     for n in 0..8 {
         producer
@@ -137,6 +131,18 @@ async fn failures_without_retries(fault_tolerance: bool) -> usize {
             .unwrap();
     }
     cluster.stop_broker(0).await.unwrap();
+    producer
+}
+
+/// Sends `count` messages one by one without retries after broker 0 stopped; returns how many failed.
+async fn failures_without_retries(fault_tolerance: bool) -> usize {
+    let cluster = two_broker_cluster().await;
+    let mut config: ProducerConfig = producer_config(cluster.namesrv_addr(), "PG");
+    config.retry_times = 0;
+    config.send_latency_fault_enable = fault_tolerance;
+    // the route keeps listing broker 0 for the whole test
+    config.client.route_poll_interval = Duration::from_secs(600);
+    let producer = started_then_broker_0_stopped(&cluster, config).await;
     let mut failures = 0;
     for n in 0..24 {
         if producer.send(Message::new(TOPIC, format!("m{n}"))).await.is_err() {
@@ -166,14 +172,7 @@ async fn async_sends_retry_transport_failures_on_the_other_broker() {
         let mut config = producer_config(cluster.namesrv_addr(), "PG");
         // the route keeps listing broker 0: only the async retry can route around it
         config.client.route_poll_interval = Duration::from_secs(600);
-        let producer = Producer::start(config).await.unwrap();
-        for n in 0..8 {
-            producer
-                .send(Message::new(TOPIC, format!("warm{n}")))
-                .await
-                .unwrap();
-        }
-        cluster.stop_broker(0).await.unwrap();
+        let producer = started_then_broker_0_stopped(&cluster, config).await;
         let tasks: Vec<_> = (0..24)
             .map(|n| tokio::spawn(producer.send_async(Message::new(TOPIC, format!("m{n}")))))
             .collect();

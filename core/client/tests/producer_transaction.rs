@@ -5,40 +5,14 @@
 
 mod producer_support;
 
-use std::sync::Arc;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use fulmen_client::{
-    LocalTransactionState, Message, MessageView, SendStatus, TransactionArg, TransactionFuture,
-    TransactionListener, TransactionProducer, TransactionProducerConfig,
+    LocalTransactionState, Message, SendStatus, TransactionProducer, TransactionProducerConfig,
 };
 use fulmen_testkit::LocalCluster;
 use producer_support::*;
-
-/// Executes by the `arg` (a `LocalTransactionState`, or a panic for anything else); checks answer `on_check`
-/// and record the checked messages.
-struct Listener {
-    on_check: LocalTransactionState,
-    checked: Arc<Mutex<Vec<MessageView>>>,
-    executed: Arc<AtomicUsize>,
-}
-
-impl TransactionListener for Listener {
-    fn execute(&self, message: &Message, arg: &TransactionArg) -> TransactionFuture {
-        self.executed.fetch_add(1, Ordering::SeqCst);
-        assert!(message.properties.contains_key("__transactionId__"));
-        let state = arg.downcast_ref::<LocalTransactionState>().copied();
-        Box::pin(async move { state.expect("local transaction failed") })
-    }
-
-    fn check(&self, message: &MessageView) -> TransactionFuture {
-        self.checked.lock().unwrap().push(message.clone());
-        let state = self.on_check;
-        Box::pin(async move { state })
-    }
-}
 
 async fn cluster() -> LocalCluster {
     LocalCluster::builder()
@@ -55,35 +29,13 @@ async fn producer(
     cluster: &LocalCluster,
     group: &str,
     on_check: LocalTransactionState,
-) -> (TransactionProducer, Listener) {
-    let listener = Listener {
-        on_check,
-        checked: Arc::default(),
-        executed: Arc::default(),
-    };
-    let handle = Listener {
-        on_check,
-        checked: listener.checked.clone(),
-        executed: listener.executed.clone(),
-    };
+) -> (TransactionProducer, RecordingListener) {
+    let listener = RecordingListener::new(on_check);
     let config = TransactionProducerConfig::from(producer_config(cluster.namesrv_addr(), group));
-    (
-        TransactionProducer::start(config, listener).await.unwrap(),
-        handle,
-    )
-}
-
-/// The bodies in `topic`, polled until `expected` of them are there or 15 s passed.
-async fn wait_for_bodies(cluster: &LocalCluster, topic: &str, expected: usize) -> Vec<String> {
-    let mut bodies = Vec::new();
-    for _ in 0..75 {
-        bodies = sorted_bodies(&read_topic(cluster.namesrv_addr(), topic).await);
-        if bodies.len() >= expected {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    bodies
+    let producer = TransactionProducer::start(config, listener.clone())
+        .await
+        .unwrap();
+    (producer, listener)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -121,7 +73,7 @@ async fn commit_delivers_and_rollback_discards() {
         );
         assert_eq!(listener.executed.load(Ordering::SeqCst), 2);
 
-        let bodies = wait_for_bodies(&cluster, "TxTopic", 2).await;
+        let bodies = wait_for_bodies(cluster.namesrv_addr(), "TxTopic", 2).await;
         assert_eq!(bodies, ["commit", "plain"]);
         let stored = read_topic(cluster.namesrv_addr(), "TxTopic").await;
         let commit = stored.iter().find(|m| m.body == "commit").unwrap();
@@ -129,7 +81,7 @@ async fn commit_delivers_and_rollback_discards() {
         assert_eq!(commit.delay_level(), None, "the delay level is stripped");
         // nothing to check: both were settled at once
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        assert!(listener.checked.lock().unwrap().is_empty());
+        assert!(listener.checked().is_empty());
         assert_eq!(
             sorted_bodies(&read_topic(cluster.namesrv_addr(), "TxTopic").await),
             ["commit", "plain"]
@@ -161,9 +113,9 @@ async fn unknown_and_panicking_transactions_are_settled_by_the_check() {
             "not visible before the check"
         );
 
-        let bodies = wait_for_bodies(&cluster, "TxCheck", 2).await;
+        let bodies = wait_for_bodies(cluster.namesrv_addr(), "TxCheck", 2).await;
         assert_eq!(bodies, ["panicked", "unknown"]);
-        let checked = listener.checked.lock().unwrap().clone();
+        let checked = listener.checked();
         let ids: Vec<&str> = checked.iter().map(|m| m.msg_id.as_str()).collect();
         assert!(ids.contains(&unknown.send_result.msg_id.as_str()), "{ids:?}");
         assert!(checked.iter().all(|m| m.property("PGROUP") == Some("TPG")));
@@ -191,16 +143,8 @@ async fn a_check_answered_rollback_never_delivers() {
             )
             .await
             .unwrap();
-        for _ in 0..75 {
-            if !listener.checked.lock().unwrap().is_empty() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        assert!(
-            !listener.checked.lock().unwrap().is_empty(),
-            "the broker checked back"
-        );
+        listener.wait_for_a_check().await;
+        assert!(!listener.checked().is_empty(), "the broker checked back");
         tokio::time::sleep(Duration::from_millis(1000)).await;
         assert!(read_topic(cluster.namesrv_addr(), "TxRollback").await.is_empty());
         producer.shutdown().await;

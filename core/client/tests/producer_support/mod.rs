@@ -6,7 +6,13 @@
 use std::future::Future;
 use std::time::Duration;
 
-use fulmen_client::{MessageView, ProducerConfig, PullConsumer, PullConsumerConfig, PullStatus};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use fulmen_client::{
+    LocalTransactionState, Message, MessageView, ProducerConfig, PullConsumer, PullConsumerConfig,
+    PullStatus, TransactionArg, TransactionFuture, TransactionListener,
+};
 
 /// No test may run longer than this.
 pub const TEST_BOUND: Duration = Duration::from_secs(60);
@@ -65,4 +71,66 @@ pub fn sorted_bodies(messages: &[MessageView]) -> Vec<String> {
         .collect();
     bodies.sort();
     bodies
+}
+
+/// The sorted bodies in `topic`, polled until `expected` of them are there or 20 s passed.
+pub async fn wait_for_bodies(namesrv_addr: String, topic: &str, expected: usize) -> Vec<String> {
+    let mut bodies = Vec::new();
+    for _ in 0..100 {
+        bodies = sorted_bodies(&read_topic(namesrv_addr.clone(), topic).await);
+        if bodies.len() >= expected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    bodies
+}
+
+/// A transaction listener whose local transaction ends in the state passed as `arg` (anything else panics, as a
+/// failing local transaction), and whose checks answer `on_check` and are recorded. Clones share the records.
+#[derive(Clone)]
+pub struct RecordingListener {
+    pub on_check: LocalTransactionState,
+    pub checked: Arc<Mutex<Vec<MessageView>>>,
+    pub executed: Arc<AtomicUsize>,
+}
+
+impl RecordingListener {
+    pub fn new(on_check: LocalTransactionState) -> Self {
+        RecordingListener {
+            on_check,
+            checked: Arc::default(),
+            executed: Arc::default(),
+        }
+    }
+
+    /// The messages checked so far.
+    pub fn checked(&self) -> Vec<MessageView> {
+        self.checked.lock().unwrap().clone()
+    }
+
+    /// Waits up to 20 s for a first check.
+    pub async fn wait_for_a_check(&self) {
+        for _ in 0..100 {
+            if !self.checked.lock().unwrap().is_empty() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+impl TransactionListener for RecordingListener {
+    fn execute(&self, message: &Message, arg: &TransactionArg) -> TransactionFuture {
+        self.executed.fetch_add(1, Ordering::SeqCst);
+        assert!(message.properties.contains_key("__transactionId__"));
+        let state = arg.downcast_ref::<LocalTransactionState>().copied();
+        Box::pin(async move { state.expect("local transaction failed") })
+    }
+
+    fn check(&self, message: &MessageView) -> TransactionFuture {
+        self.checked.lock().unwrap().push(message.clone());
+        let state = self.on_check;
+        Box::pin(async move { state })
+    }
 }
