@@ -18,17 +18,26 @@ use std::future::Future;
 use tokio::time::Instant;
 
 use super::Producer;
-use super::errors::{no_route_error, send_timeout_error};
+use super::errors::no_route_error;
 use super::response::AttemptError;
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::message::Message;
 use crate::send_result::SendResult;
 
 impl Producer {
-    /// Sends `message` with Java's asynchronous-send semantics (see the module docs of `async_send.rs`), as a
-    /// future that owns what it needs: `tokio::spawn(producer.send_async(message))` works as Java's callback
-    /// send. Use [`Producer::send`] when the caller awaits the result in place and wants the sync retry rules
-    /// (broker errors such as SYSTEM_BUSY retried too); use this one for many sends in flight at once.
+    /// Sends `message` with Java's asynchronous-send rules, as a future that owns a clone of the producer:
+    /// `tokio::spawn(producer.send_async(message))` is Java's `send(msg, callback)`, and thousands can be in flight.
+    ///
+    /// - one queue is chosen as for the first attempt of [`Producer::send`];
+    /// - only a transport failure (connect, write, response timeout) is retried, at most
+    ///   [`ProducerConfig::retry_times_async`](crate::ProducerConfig::retry_times_async) times, on a queue of another
+    ///   broker, within what is left of the send timeout;
+    /// - a broker error answer (e.g. SYSTEM_BUSY, unlike [`Producer::send`]) and a missing broker address are
+    ///   returned at once; a status other than SEND_OK is returned as a result.
+    ///
+    /// Use [`Producer::send`] when the caller awaits each result in place and wants the sync retry rules; use this
+    /// one for many sends at once. Deliberate difference: Java sends a retry with the first queue's id to the new
+    /// broker, Fulmen to a queue of that broker.
     pub fn send_async(&self, message: Message) -> impl Future<Output = Result<SendResult>> + Send + 'static {
         let producer = self.clone();
         async move { producer.send_with_async_retries(message).await }
@@ -49,7 +58,7 @@ impl Producer {
             let attempt_started = Instant::now();
             let remaining = deadline.saturating_duration_since(attempt_started);
             if remaining.is_zero() {
-                return Err(send_timeout_error(&message.topic, failures as usize, None));
+                return Err(Error::new(ErrorKind::Timeout, "DEFAULT ASYNC send call timeout"));
             }
             let outcome = self.send_to(&prepared, &queue, remaining).await;
             let latency = attempt_started.elapsed();

@@ -53,7 +53,7 @@ impl fmt::Display for LocalTransactionState {
 pub type TransactionFuture = Pin<Box<dyn Future<Output = LocalTransactionState> + Send + 'static>>;
 
 /// The argument passed through [`super::TransactionProducer::send_in_transaction`] to
-/// [`TransactionListener::execute`] (Java's `Object arg`); downcast it with [`Any::downcast_ref`].
+/// [`TransactionListener::execute`] (Java's `Object arg`); downcast it with `arg.downcast_ref::<T>()`.
 pub type TransactionArg = dyn Any + Send + Sync;
 
 /// Runs and checks the local transactions of a [`super::TransactionProducer`].
