@@ -103,6 +103,8 @@ pub struct ProducerConfig {
     /// The longest one synchronous attempt may wait while another attempt is still possible
     /// (`sendMsgMaxTimeoutPerRequest`; `None`, Java's −1, lets every attempt use what is left of `send_timeout`).
     pub send_max_timeout_per_request: Option<Duration>,
+    /// The reachability detector of the latency fault tolerance (off by default).
+    pub detector: crate::producer::FaultDetectorConfig,
 }
 
 impl ProducerConfig {
@@ -123,6 +125,7 @@ impl ProducerConfig {
             retry_another_broker_when_not_store_ok: false,
             retry_response_codes: vec![17, 14, 1, 2, 16, 204, 205, 1500],
             send_max_timeout_per_request: None,
+            detector: crate::producer::FaultDetectorConfig::default(),
         }
     }
 
@@ -147,6 +150,7 @@ impl ProducerConfig {
                 "default_topic_queue_nums must be at least 1",
             ));
         }
+        self.detector.validate()?;
         crate::validation::check_topic(&self.create_topic_key)
     }
 }

@@ -51,5 +51,7 @@ pub use producer::transaction::{
     LocalTransactionState, TransactionArg, TransactionFuture, TransactionListener, TransactionProducer,
     TransactionProducerConfig, TransactionSendResult,
 };
-pub use producer::{Producer, QueueSelector, SelectByHash, SelectByRandom, queue_index_by_hash};
+pub use producer::{
+    FaultDetectorConfig, Producer, QueueSelector, SelectByHash, SelectByRandom, queue_index_by_hash,
+};
 pub use send_result::{SendResult, SendStatus};

@@ -31,6 +31,7 @@ use crate::message::Message;
 use crate::send_result::SendResult;
 use crate::validation::check_message;
 use errors::{broker_not_exist_error, no_route_error};
+pub use fault::FaultDetectorConfig;
 use fault::FaultStrategy;
 use publish_info::{TopicPublishInfo, route_from_template};
 use request::PreparedMessage;
@@ -71,15 +72,17 @@ impl Producer {
         config.validate()?;
         let instance = ClientInstance::start(config.client.clone())?;
         instance.register_producer(&config.group);
-        Ok(Producer {
+        let producer = Producer {
             inner: Arc::new(ProducerInner {
                 ids: identity::message_id_generator(identity::local_ip()),
-                fault: FaultStrategy::new(config.send_latency_fault_enable),
+                fault: FaultStrategy::new(config.send_latency_fault_enable, config.detector.enabled),
                 config,
                 instance,
                 publish_infos: Mutex::new(HashMap::new()),
             }),
-        })
+        };
+        fault::detector::spawn(&producer);
+        Ok(producer)
     }
 
     /// The configuration.

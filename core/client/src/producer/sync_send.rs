@@ -74,8 +74,7 @@ impl Producer {
                     last_error = Some(error);
                 }
                 Err(AttemptError::Transport(error)) => {
-                    // startDetectorEnable is off, so Java keeps the broker reachable
-                    fault.update(&queue.broker_name, latency, true, true);
+                    fault.update_after_transport_failure(&queue.broker_name, latency);
                     tracing::debug!(%error, broker = queue.broker_name, "send attempt failed, retrying");
                     last_error = Some(error);
                 }

@@ -35,6 +35,8 @@ struct FaultItem {
     available_at: Option<Instant>,
     /// Whether the last attempt reached the broker.
     reachable: bool,
+    /// When the detector probes the broker next (`checkStamp`); `None` = at its next round.
+    check_at: Option<Instant>,
 }
 
 /// The fault items of every broker a producer sent to.
@@ -62,6 +64,7 @@ impl LatencyFaultTolerance {
             current_latency: latency,
             available_at: None,
             reachable,
+            check_at: None,
         });
         item.current_latency = latency;
         item.reachable = reachable;
@@ -86,6 +89,45 @@ impl LatencyFaultTolerance {
     /// Whether the last attempt reached `broker` (`isReachable`; unknown brokers are).
     pub(crate) fn is_reachable(&self, broker: &str) -> bool {
         self.item(broker).is_none_or(|item| item.reachable)
+    }
+
+    /// The brokers whose probe is due at `now` (`detectByOneRound`'s `checkStamp` test); each gets its next probe
+    /// `interval` later.
+    pub(crate) fn due_for_probe(&self, now: Instant, interval: Duration) -> Vec<String> {
+        let mut items = self
+            .items
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        items
+            .iter_mut()
+            .filter(|(_, item)| item.check_at.is_none_or(|at| now >= at))
+            .map(|(broker, item)| {
+                item.check_at = Some(now + interval);
+                broker.clone()
+            })
+            .collect()
+    }
+
+    /// Marks `broker` reachable again after a successful probe.
+    pub(crate) fn mark_reachable(&self, broker: &str) {
+        let mut items = self
+            .items
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(item) = items.get_mut(broker)
+            && !item.reachable
+        {
+            tracing::info!(broker, "broker is reachable again");
+            item.reachable = true;
+        }
+    }
+
+    /// Forgets `broker` (it has no address any more).
+    pub(crate) fn remove(&self, broker: &str) {
+        self.items
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(broker);
     }
 
     /// The latency of the last attempt on `broker`, if any.
@@ -163,6 +205,23 @@ mod tests {
         // a later, longer one extends it
         tolerance.update("a", ms(600), ms(2_000), true, now + ms(29_000));
         assert!(!tolerance.is_available("a", now + ms(30_500)));
+    }
+
+    #[test]
+    fn probes_are_due_once_per_interval_and_restore_reachability() {
+        let tolerance = LatencyFaultTolerance::default();
+        let now = Instant::now();
+        tolerance.update("a", ms(5), Duration::ZERO, false, now);
+        tolerance.update("b", ms(5), Duration::ZERO, true, now);
+        let mut due = tolerance.due_for_probe(now, ms(2_000));
+        due.sort();
+        assert_eq!(due, ["a", "b"]);
+        assert!(tolerance.due_for_probe(now + ms(1_999), ms(2_000)).is_empty());
+        assert_eq!(tolerance.due_for_probe(now + ms(2_000), ms(2_000)).len(), 2);
+        tolerance.mark_reachable("a");
+        assert!(tolerance.is_reachable("a"));
+        tolerance.remove("b");
+        assert_eq!(tolerance.due_for_probe(now + ms(10_000), ms(2_000)), ["a"]);
     }
 
     #[test]

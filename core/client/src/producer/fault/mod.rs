@@ -6,9 +6,11 @@
 //! the index at random, then takes the next queue whose broker is out of its penalty and not the previous one, then
 //! one whose broker was reachable, then any queue; every attempt charges its broker a penalty by latency.
 //!
-//! Not ported: the reachability detector (`startDetectorEnable`, off by default in Java), so a broker marked
-//! unreachable becomes reachable again on its next successful send, as in Java without the detector.
+//! The reachability detector (`detector.rs`, off by default as in Java) probes brokers that failed; without it a
+//! broker marked unreachable becomes reachable again on its next successful send.
 
+mod config;
+pub(crate) mod detector;
 mod latency;
 
 use std::time::Duration;
@@ -16,6 +18,7 @@ use std::time::Duration;
 use fulmen_protocol::body::MessageQueue;
 use tokio::time::Instant;
 
+pub use config::FaultDetectorConfig;
 pub(crate) use latency::LatencyFaultTolerance;
 use latency::{ISOLATION_LATENCY, not_available_duration};
 
@@ -25,14 +28,16 @@ use super::publish_info::TopicPublishInfo;
 #[derive(Debug)]
 pub(crate) struct FaultStrategy {
     enabled: bool,
+    detector_enabled: bool,
     tolerance: LatencyFaultTolerance,
 }
 
 impl FaultStrategy {
-    /// A strategy with the latency fault tolerance `enabled` or not.
-    pub(crate) fn new(enabled: bool) -> Self {
+    /// A strategy with the latency fault tolerance `enabled` or not, and the reachability detector running or not.
+    pub(crate) fn new(enabled: bool, detector_enabled: bool) -> Self {
         FaultStrategy {
             enabled,
+            detector_enabled,
             tolerance: LatencyFaultTolerance::default(),
         }
     }
@@ -79,6 +84,12 @@ impl FaultStrategy {
             reachable,
             Instant::now(),
         );
+    }
+
+    /// Records a synchronous attempt on `broker` lost in transport: isolated, and unreachable only while the
+    /// detector runs to bring it back (`sendDefaultImpl`'s RemotingException branch).
+    pub(crate) fn update_after_transport_failure(&self, broker: &str, latency: Duration) {
+        self.update(broker, latency, true, !self.detector_enabled);
     }
 
     /// Whether `broker` is out of its penalty now.
@@ -136,7 +147,7 @@ mod tests {
 
     #[test]
     fn off_a_retry_only_avoids_the_last_broker() {
-        let strategy = FaultStrategy::new(false);
+        let strategy = FaultStrategy::new(false, false);
         let info = info(&["a", "b", "c"]);
         strategy.update("b", Duration::from_secs(20), true, false);
         assert!(strategy.is_available("b"), "no penalty while off");
@@ -153,7 +164,7 @@ mod tests {
 
     #[test]
     fn on_penalised_and_last_brokers_are_avoided() {
-        let strategy = FaultStrategy::new(true);
+        let strategy = FaultStrategy::new(true, false);
         let info = info(&["a", "b", "c"]);
         strategy.update("b", Duration::from_millis(3), true, true);
         assert!(!strategy.is_available("b"), "isolation costs 10 s");
@@ -171,7 +182,7 @@ mod tests {
 
     #[test]
     fn on_falls_back_to_reachable_then_to_any_queue() {
-        let strategy = FaultStrategy::new(true);
+        let strategy = FaultStrategy::new(true, false);
         let info = info(&["a", "b"]);
         strategy.update("a", Duration::from_millis(3), true, true);
         strategy.update("b", Duration::from_millis(3), true, false);
