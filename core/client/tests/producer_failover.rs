@@ -23,7 +23,9 @@ const TOPIC: &str = "Failover";
 /// Two brokers, both holding `TOPIC`, and the name server's route listing both.
 async fn two_broker_cluster() -> LocalCluster {
     let cluster = LocalCluster::builder().brokers(2).start().await.unwrap();
-    let setup = Producer::start(producer_config(cluster.namesrv_addr(), "SETUP"))
+    // Default intervals: the producer keeps the TBW102-made route (both brokers) while it creates the topic on each;
+    // a route refresh in between would leave only the first broker.
+    let setup = Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "SETUP"))
         .await
         .unwrap();
     for broker in ["broker-a", "broker-b"] {
