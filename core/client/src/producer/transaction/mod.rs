@@ -138,3 +138,28 @@ impl std::fmt::Debug for TransactionProducer {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send_sync_static<T: Send + Sync + Clone + 'static>() {}
+
+    #[test]
+    fn handles_are_cheap_shareable_values() {
+        send_sync_static::<TransactionProducer>();
+        send_sync_static::<Producer>();
+        // the futures of the send methods can be spawned
+        fn spawnable<F: std::future::Future + Send + 'static>(_: F) {}
+        fn sends(producer: Producer, transactional: TransactionProducer) {
+            spawnable(producer.send_async(Message::new("T", "x")));
+            spawnable(async move { producer.send(Message::new("T", "x")).await });
+            spawnable(async move {
+                transactional
+                    .send_in_transaction(Message::new("T", "x"), ())
+                    .await
+            });
+        }
+        let _ = sends;
+    }
+}
