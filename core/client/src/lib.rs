@@ -42,6 +42,7 @@ pub use consumer::{
     AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, PullConsumer, PullResult, PullStatus, sort_for_allocation,
 };
 pub use error::{Error, ErrorKind, Result};
+pub use fulmen_protocol::SerializeType;
 pub use fulmen_protocol::body::MessageQueue;
 pub use message::{DeliveryTime, Message};
 pub use message_view::MessageView;
