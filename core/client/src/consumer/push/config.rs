@@ -89,7 +89,8 @@ pub struct PushConsumerConfig {
     /// (`rocketmq.client.maxTimeConsumeContinuously`, 60 s).
     pub max_time_consume_continuously: Duration,
     /// Where broadcasting consumers keep their offset files (`rocketmq.client.localOffsetStoreDir`,
-    /// `~/.rocketmq_offsets`).
+    /// `~/.rocketmq_offsets`): `<dir>/<ip>@DEFAULT/<group>/offsets.json`, the path of a Java broadcasting
+    /// consumer with the default instance name.
     pub local_offset_store_dir: PathBuf,
     /// The largest body a pulled message may decompress to (4 MiB).
     pub max_message_size: usize,
