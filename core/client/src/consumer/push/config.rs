@@ -94,6 +94,9 @@ pub struct PushConsumerConfig {
     pub local_offset_store_dir: PathBuf,
     /// The largest body a pulled message may decompress to (4 MiB).
     pub max_message_size: usize,
+    /// The pause between dropping the queues and applying the offsets of a RESET_CONSUMER_CLIENT_OFFSET (Java's
+    /// fixed 10 s).
+    pub reset_offset_pause: Duration,
 }
 
 impl PushConsumerConfig {
@@ -131,6 +134,7 @@ impl PushConsumerConfig {
             max_time_consume_continuously: Duration::from_secs(60),
             local_offset_store_dir: default_local_offset_dir(),
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            reset_offset_pause: Duration::from_secs(10),
         }
     }
 
