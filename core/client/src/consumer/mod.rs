@@ -3,7 +3,7 @@
 //! [`AllocateStrategy`] is the queue allocation their rebalance will use.
 
 mod allocate;
-mod broker_addr;
+mod broker_call;
 pub(crate) mod offset_store;
 mod offsets;
 pub(crate) mod process_queue;

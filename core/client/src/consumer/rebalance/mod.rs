@@ -25,19 +25,18 @@ use fulmen_protocol::body::{
     SubscriptionData,
 };
 use fulmen_protocol::header::GetConsumerListByGroupRequestHeader;
-use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
+use fulmen_protocol::{RemotingCommand, RequestCode};
 use indexmap::IndexMap;
 use tokio::sync::Notify;
 
 use super::allocate::{AllocateStrategy, sort_for_allocation};
+use super::broker_call::{expect_success, readable_queues};
 use super::offset_store::OffsetStore;
 use super::process_queue::ProcessQueue;
 use crate::error::{Error, ErrorKind, Result};
 use crate::instance::ClientInstance;
 pub(crate) use pull_from_where::{RETRY_TOPIC_PREFIX, retry_topic};
 
-/// `PermName.PERM_READ`.
-const PERM_READ: i32 = 0x4;
 /// How long an orderly consumer waits for a running listener call before it gives a queue up anyway (Java's 500 ms
 /// `tryLock` on the consume lock).
 const CONSUME_LOCK_WAIT: Duration = Duration::from_millis(500);
@@ -236,16 +235,7 @@ impl RebalanceCore {
             Some(route) => route,
             None => self.instance.update_route(topic).await.ok()?,
         };
-        let queues: Vec<MessageQueue> = route
-            .queue_datas
-            .iter()
-            .filter(|data| data.perm & PERM_READ != 0)
-            .flat_map(|data| {
-                (0..data.read_queue_nums.max(0))
-                    .map(|id| MessageQueue::new(topic, data.broker_name.clone(), id))
-            })
-            .collect();
-        Some(queues)
+        Some(readable_queues(&route, topic))
     }
 
     /// The client ids of the group, from a random broker of `topic` (Java's `findConsumerIdList`).
@@ -268,13 +258,7 @@ impl RebalanceCore {
         let request = RemotingCommand::request(RequestCode::GET_CONSUMER_LIST_BY_GROUP).with_header(&header);
         let timeout = self.instance.config().rpc_timeout;
         let response = self.instance.invoke_broker(&addr, request, timeout).await?;
-        if response.response_code() != ResponseCode::SUCCESS {
-            return Err(Error::from_response(
-                response.response_code(),
-                response.remark.as_deref(),
-                Some(&addr),
-            ));
-        }
+        let response = expect_success(response, &addr)?;
         Ok(GetConsumerListByGroupResponseBody::decode(&response.body)?.consumer_id_list)
     }
 
