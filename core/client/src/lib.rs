@@ -37,8 +37,7 @@ pub use config::{
 };
 pub use consumer::{
     AllocateStrategy, ConsumeFuture, ConsumeResult, DEFAULT_VIRTUAL_NODE_COUNT, MessageListener,
-    ProcessQueue, PullConsumer, PullResult, PullStatus, PushConsumer, PushConsumerConfig,
-    sort_for_allocation,
+    PullConsumer, PullResult, PullStatus, PushConsumer, PushConsumerConfig, sort_for_allocation,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use fulmen_protocol::body::MessageQueue;

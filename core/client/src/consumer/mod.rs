@@ -14,7 +14,6 @@ pub(crate) mod push;
 pub(crate) mod rebalance;
 
 pub use allocate::{AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, sort_for_allocation};
-pub use process_queue::ProcessQueue;
 pub use pull_consumer::PullConsumer;
 pub use pull_result::{PullResult, PullStatus};
 pub use push::{ConsumeFuture, ConsumeResult, MessageListener, PushConsumer, PushConsumerConfig};

@@ -190,12 +190,21 @@ impl RebalanceCore {
     }
 
     async fn rebalance_by_topic(&self, topic: &str) -> Result<bool> {
-        let Some(mut mq_all) = self.readable_queues(topic).await else {
-            if !topic.starts_with(RETRY_TOPIC_PREFIX) {
-                tracing::warn!(topic, "rebalance: no route info for the topic");
-                self.listener.queues_changed(topic, &[], &[]);
+        let need_lock = self.config.orderly && self.config.message_model == MessageModel::Clustering;
+        let mut mq_all = match self.readable_queues(topic).await {
+            Ok(queues) => queues,
+            Err(error) if error.kind() == ErrorKind::RouteNotFound => {
+                // Deliberate difference from Java (design §7.1): a topic the name server no longer knows stops
+                // being consumed; its queues are given up (offsets persisted) instead of kept forever.
+                if !topic.starts_with(RETRY_TOPIC_PREFIX) {
+                    tracing::warn!(topic, "rebalance: no route info for the topic");
+                    if self.update_process_queues(topic, &[], need_lock).await {
+                        self.listener.queues_changed(topic, &[], &[]);
+                    }
+                }
+                return Ok(true);
             }
-            return Ok(true);
+            Err(error) => return Err(error),
         };
         let target = match self.config.message_model {
             MessageModel::Broadcasting => mq_all.clone(),
@@ -230,12 +239,12 @@ impl RebalanceCore {
     }
 
     /// The readable queues of `topic` from its route (asking the name server on first use).
-    pub(crate) async fn readable_queues(&self, topic: &str) -> Option<Vec<MessageQueue>> {
+    pub(crate) async fn readable_queues(&self, topic: &str) -> Result<Vec<MessageQueue>> {
         let route = match self.instance.cached_route(topic) {
             Some(route) => route,
-            None => self.instance.update_route(topic).await.ok()?,
+            None => self.instance.update_route(topic).await?,
         };
-        Some(readable_queues(&route, topic))
+        Ok(readable_queues(&route, topic))
     }
 
     /// The client ids of the group, from a random broker of `topic` (Java's `findConsumerIdList`).
@@ -348,6 +357,7 @@ impl RebalanceCore {
                 Ok(guard) => Some(guard),
                 Err(_) => {
                     tracing::debug!(%queue, "the queue is being consumed; it is unlocked later");
+                    pq.count_failed_unlock();
                     return false;
                 }
             }
