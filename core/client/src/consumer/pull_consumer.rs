@@ -37,7 +37,7 @@ impl PullConsumer {
     /// Checks `config` and starts a consumer on the current tokio runtime.
     pub async fn start(config: PullConsumerConfig) -> Result<PullConsumer> {
         config.validate()?;
-        let instance = ClientInstance::start(config.client.clone())?;
+        let instance = ClientInstance::start(config.client.clone().with_pid_instance_name())?;
         instance.register_consumer(ConsumerData {
             group_name: config.group.clone(),
             consume_type: ConsumeType::ConsumeActively,

@@ -69,7 +69,7 @@ impl ClientInstance {
         let ip = identity::local_ip();
         let instance = ClientInstance {
             inner: Arc::new(Inner {
-                client_id: identity::client_id(ip),
+                client_id: config.client_id(ip),
                 namesrv: NameServerSelector::new(addrs, fastrand::usize(..999)),
                 config,
                 remoting,
@@ -83,7 +83,7 @@ impl ClientInstance {
         Ok(instance)
     }
 
-    /// The client id (`ip@pid#nanos`).
+    /// The client id (`ip@instanceName[@unitName]`).
     pub(crate) fn client_id(&self) -> &str {
         &self.inner.client_id
     }
@@ -110,7 +110,7 @@ impl ClientInstance {
         state.consumers.push(consumer);
     }
 
-    /// Handles the broker-initiated requests with `code` (they arrive over this client's connections).
+    /// Handles the requests with `code` a broker sends over this client's connections.
     pub(crate) fn register_request_processor(
         &self,
         code: fulmen_protocol::RequestCode,
@@ -143,6 +143,19 @@ impl ClientInstance {
             .brokers
             .values()
             .filter_map(|addrs| addrs.get(&fulmen_protocol::body::MASTER_ID).cloned())
+            .collect();
+        addrs.sort();
+        addrs.dedup();
+        addrs
+    }
+
+    /// Every known broker address, masters and slaves.
+    pub(crate) fn broker_addrs(&self) -> Vec<String> {
+        let mut addrs: Vec<String> = self
+            .state()
+            .brokers
+            .values()
+            .flat_map(|addrs| addrs.values().cloned())
             .collect();
         addrs.sort();
         addrs.dedup();
