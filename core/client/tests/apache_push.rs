@@ -1,9 +1,9 @@
 //! Fulmen's push consumer against the official Apache RocketMQ 5.3.3 name server and broker (feature `apache`):
-//! messages the official Java client sent are consumed with the same msgId, body, tags, keys and properties;
-//! two Fulmen members of one group split the queues as Java's averaging strategy computes, Apache's broker lists
-//! them as push consumers with the retry subscription, and they consume every message; RECONSUME_LATER comes back through Apache's `%RETRY%<group>` with reconsumeTimes 1 and the original
-//! topic; Apache's own `mqadmin consumerStatus` reads Fulmen's running info and `mqadmin resetOffsetByTime` moves a
-//! running Fulmen consumer back.
+//! messages the official Java client sent are consumed with the same msgId, body, tags, keys and properties; two
+//! Fulmen members of one group split the queues as Java's averaging strategy computes, Apache's broker lists them
+//! as push consumers with the retry subscription, and they consume every message; RECONSUME_LATER comes back
+//! through Apache's `%RETRY%<group>` with reconsumeTimes 1 and the original topic; Apache's own `mqadmin
+//! consumerStatus` reads Fulmen's running info and `mqadmin resetOffsetByTime` moves a running Fulmen consumer back.
 //!
 //! Run with `cargo test -p fulmen-client --features apache --test apache_push` (needs Java and Maven).
 #![allow(clippy::unwrap_used)] // tests may unwrap
