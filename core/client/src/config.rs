@@ -2,11 +2,15 @@
 
 use std::time::Duration;
 
+use fulmen_protocol::SerializeType;
+
 use crate::error::{Error, Result};
 use crate::validation::check_group;
 
 /// The template topic producers fall back to for unknown topics (`TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`).
 pub const DEFAULT_CREATE_TOPIC_KEY: &str = "TBW102";
+/// The instance name of a client that sets none (`ClientConfig.instanceName`'s default).
+pub const DEFAULT_INSTANCE_NAME: &str = "DEFAULT";
 /// The largest message body accepted by default (4 MiB, `DefaultMQProducer.maxMessageSize`).
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
 
@@ -21,6 +25,15 @@ pub struct ClientConfig {
     pub route_poll_interval: Duration,
     /// How often brokers get a heartbeat (`heartbeatBrokerInterval`, 30 s).
     pub heartbeat_interval: Duration,
+    /// The instance name in the client id `ip@instanceName` (`instanceName`, [`DEFAULT_INSTANCE_NAME`]). Producers
+    /// and clustering consumers replace the default with `pid#nanos` at start, as Java does, so that two clients of
+    /// one process get different ids; set another name to keep a stable id.
+    pub instance_name: String,
+    /// Appended to the client id as `@unitName` when set (`unitName`).
+    pub unit_name: Option<String>,
+    /// The header form of every request the client writes (Java's `rocketmq.serialize.type`, JSON by default;
+    /// Apache's benchmark tool sets the binary [`SerializeType::RocketMq`]). Answers are read in either form.
+    pub serialize_type: SerializeType,
 }
 
 impl ClientConfig {
@@ -31,7 +44,27 @@ impl ClientConfig {
             rpc_timeout: Duration::from_secs(3),
             route_poll_interval: Duration::from_secs(30),
             heartbeat_interval: Duration::from_secs(30),
+            instance_name: DEFAULT_INSTANCE_NAME.to_owned(),
+            unit_name: None,
+            serialize_type: SerializeType::Json,
         }
+    }
+
+    /// The client id: `ip@instanceName`, then `@unitName` when there is one (`ClientConfig.buildMQClientId`).
+    pub fn client_id(&self, ip: std::net::IpAddr) -> String {
+        match self.unit_name.as_deref().filter(|unit| !unit.is_empty()) {
+            Some(unit) => format!("{ip}@{}@{unit}", self.instance_name),
+            None => format!("{ip}@{}", self.instance_name),
+        }
+    }
+
+    /// Replaces the default instance name with `pid#nanos` (`ClientConfig.changeInstanceNameToPID`); any other
+    /// name is kept.
+    pub(crate) fn with_pid_instance_name(mut self) -> Self {
+        if self.instance_name == DEFAULT_INSTANCE_NAME {
+            self.instance_name = crate::instance::identity::pid_instance_name();
+        }
+        self
     }
 
     /// The name server addresses, in the configured order, empty entries dropped.
@@ -60,6 +93,12 @@ impl ClientConfig {
                 )));
             }
         }
+        if self.instance_name.is_empty() || self.instance_name.contains('@') {
+            return Err(Error::invalid_argument(format!(
+                "the instance name {:?} must be non-empty and without '@'",
+                self.instance_name
+            )));
+        }
         non_zero("rpc_timeout", self.rpc_timeout)?;
         non_zero("route_poll_interval", self.route_poll_interval)?;
         non_zero("heartbeat_interval", self.heartbeat_interval)
@@ -87,6 +126,24 @@ pub struct ProducerConfig {
     pub default_topic_queue_nums: i32,
     /// The template topic of auto-created topics (`createTopicKey`, `TBW102`).
     pub create_topic_key: String,
+    /// Whether brokers are avoided for a while after slow or failed sends (`sendLatencyEnable`, false); see
+    /// [`crate::Producer`].
+    pub send_latency_fault_enable: bool,
+    /// Further attempts on another broker after an asynchronous send failed in transport
+    /// (`retryTimesWhenSendAsyncFailed`, 2).
+    pub retry_times_async: u32,
+    /// Whether a synchronous send that was stored but not flushed or replicated in time (a status other than
+    /// `SEND_OK`) is tried again on another broker (`retryAnotherBrokerWhenNotStoreOK`, false).
+    pub retry_another_broker_when_not_store_ok: bool,
+    /// The broker response codes a synchronous send retries on another queue (`retryResponseCodes`:
+    /// TOPIC_NOT_EXIST, SERVICE_NOT_AVAILABLE, SYSTEM_ERROR, SYSTEM_BUSY, NO_PERMISSION, NO_BUYER_ID,
+    /// NOT_IN_CURRENT_UNIT, GO_AWAY).
+    pub retry_response_codes: Vec<i32>,
+    /// The longest one synchronous attempt may wait while another attempt is still possible
+    /// (`sendMsgMaxTimeoutPerRequest`; `None`, Java's −1, lets every attempt use what is left of `send_timeout`).
+    pub send_max_timeout_per_request: Option<Duration>,
+    /// The reachability detector of the latency fault tolerance (off by default).
+    pub detector: crate::producer::FaultDetectorConfig,
 }
 
 impl ProducerConfig {
@@ -102,6 +159,12 @@ impl ProducerConfig {
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             default_topic_queue_nums: 4,
             create_topic_key: DEFAULT_CREATE_TOPIC_KEY.to_owned(),
+            send_latency_fault_enable: false,
+            retry_times_async: 2,
+            retry_another_broker_when_not_store_ok: false,
+            retry_response_codes: vec![17, 14, 1, 2, 16, 204, 205, 1500],
+            send_max_timeout_per_request: None,
+            detector: crate::producer::FaultDetectorConfig::default(),
         }
     }
 
@@ -126,6 +189,7 @@ impl ProducerConfig {
                 "default_topic_queue_nums must be at least 1",
             ));
         }
+        self.detector.validate()?;
         crate::validation::check_topic(&self.create_topic_key)
     }
 }
@@ -180,15 +244,38 @@ mod tests {
         let config = ProducerConfig::new("127.0.0.1:9876;10.0.0.2:9876", "PG");
         assert_eq!(config.send_timeout, Duration::from_secs(3));
         assert_eq!(config.retry_times, 2);
+        assert_eq!(config.retry_times_async, 2);
+        assert!(!config.send_latency_fault_enable);
+        assert!(!config.retry_another_broker_when_not_store_ok);
+        assert_eq!(config.retry_response_codes, [17, 14, 1, 2, 16, 204, 205, 1500]);
         assert_eq!(config.compress_over, 4096);
         assert_eq!(config.max_message_size, 4 * 1024 * 1024);
         assert_eq!(config.client.route_poll_interval, Duration::from_secs(30));
         assert_eq!(config.client.heartbeat_interval, Duration::from_secs(30));
+        assert_eq!(config.client.serialize_type, SerializeType::Json);
         assert_eq!(config.client.namesrv_addrs(), ["127.0.0.1:9876", "10.0.0.2:9876"]);
         config.validate().unwrap();
         PullConsumerConfig::new("localhost:9876", "CG")
             .validate()
             .unwrap();
+    }
+
+    #[test]
+    fn client_ids_follow_java() {
+        let ip = std::net::IpAddr::from([10, 0, 0, 9]);
+        let mut config = ClientConfig::new("h:1");
+        assert_eq!(config.client_id(ip), "10.0.0.9@DEFAULT");
+        config.unit_name = Some("unit".into());
+        assert_eq!(config.client_id(ip), "10.0.0.9@DEFAULT@unit");
+        config.unit_name = None;
+        let pid = config.clone().with_pid_instance_name();
+        let (pid_part, nanos) = pid.instance_name.split_once('#').unwrap();
+        assert_eq!(pid_part, std::process::id().to_string());
+        assert!(nanos.parse::<u128>().is_ok());
+        config.instance_name = "mine".into();
+        assert_eq!(config.clone().with_pid_instance_name().instance_name, "mine");
+        config.instance_name = "a@b".into();
+        assert!(config.validate().is_err());
     }
 
     #[test]

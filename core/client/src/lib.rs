@@ -1,7 +1,8 @@
 //! Fulmen's Apache RocketMQ client over the remoting protocol.
 //!
-//! The facade every language binding wraps: [`Producer`], [`PullConsumer`] and [`Admin`] handles (cheap to clone,
-//! `Send + Sync`, every I/O method `async`, `shutdown` idempotent), owned value types ([`Message`], [`SendResult`],
+//! The facade every language binding wraps: [`Producer`], [`TransactionProducer`], [`PushConsumer`],
+//! [`PullConsumer`] and [`Admin`] handles (cheap to clone, `Send + Sync`, every I/O method `async`, `shutdown`
+//! idempotent), owned value types ([`Message`], [`SendResult`],
 //! [`MessageView`], [`PullResult`]), config structs with Apache's defaults, and one [`Error`] with a stable
 //! [`ErrorKind`] code. Everything runs on the caller's tokio runtime; nothing here builds one.
 //!
@@ -17,11 +18,14 @@
 //! # }
 //! ```
 //!
-//! Tests: `tests/producer.rs` and `tests/pull_consumer.rs` run against a Fulmen name server and a fake broker;
-//! `tests/admin.rs` runs the [`Admin`] calls against a two-broker `LocalCluster`; `tests/apache_broker.rs` and
-//! `tests/apache_admin.rs` run against Apache RocketMQ 5.3.3's own name server and broker and are built only with
-//! the cargo feature `apache` (they need Java 17+ and Maven, fail rather than skip without them, and are run by
-//! `scripts/test.sh`), so `cargo test --workspace` never needs Java.
+//! Tests: `tests/producer.rs` and `tests/pull_consumer.rs` run against a Fulmen name
+//! server and a fake broker; `tests/producer_sends.rs`, `tests/producer_transaction.rs` and
+//! `tests/producer_failover.rs` against a Fulmen cluster (`fulmen_testkit::LocalCluster`); `tests/apache_broker.rs`
+//! and `tests/apache_producer.rs` run against Apache RocketMQ 5.3.3's own name server and broker and are built only
+//! with the cargo feature `apache` (they need Java 17+ and Maven, fail rather than skip without them, and are run by
+//! `scripts/test.sh`), so `cargo test --workspace` never needs Java. The push consumer's tests are `tests/push_*.rs`
+//! (LocalCluster) and `tests/apache_push.rs` (Apache, with the Java client and `mqadmin`); the [`Admin`]'s are
+//! `tests/admin.rs` and `tests/admin_reset_fallback.rs` (LocalCluster, fake broker) and `tests/apache_admin.rs`.
 
 mod admin;
 mod config;
@@ -39,14 +43,27 @@ pub use admin::{
     TopicTarget, TrackType,
 };
 pub use config::{
-    ClientConfig, DEFAULT_CREATE_TOPIC_KEY, DEFAULT_MAX_MESSAGE_SIZE, ProducerConfig, PullConsumerConfig,
+    ClientConfig, DEFAULT_CREATE_TOPIC_KEY, DEFAULT_INSTANCE_NAME, DEFAULT_MAX_MESSAGE_SIZE, ProducerConfig,
+    PullConsumerConfig,
 };
 pub use consumer::{
-    AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, PullConsumer, PullResult, PullStatus, sort_for_allocation,
+    AllocateStrategy, ConsumeFuture, ConsumeResult, DEFAULT_VIRTUAL_NODE_COUNT, MessageListener,
+    PullConsumer, PullResult, PullStatus, PushConsumer, PushConsumerConfig, sort_for_allocation,
 };
 pub use error::{Error, ErrorKind, Result};
+pub use fulmen_protocol::SerializeType;
 pub use fulmen_protocol::body::MessageQueue;
-pub use message::Message;
+pub use fulmen_protocol::body::{ConsumeFromWhere, MessageModel};
+pub use message::{DeliveryTime, Message};
 pub use message_view::MessageView;
-pub use producer::Producer;
+pub use producer::errors::{
+    ACCESS_BROKER_TIMEOUT, BROKER_NOT_EXIST_EXCEPTION, CONNECT_BROKER_EXCEPTION, NOT_FOUND_TOPIC_EXCEPTION,
+};
+pub use producer::transaction::{
+    LocalTransactionState, TransactionArg, TransactionFuture, TransactionListener, TransactionProducer,
+    TransactionProducerConfig, TransactionSendResult,
+};
+pub use producer::{
+    FaultDetectorConfig, Producer, QueueSelector, SelectByHash, SelectByRandom, queue_index_by_hash,
+};
 pub use send_result::{SendResult, SendStatus};

@@ -3,11 +3,17 @@
 //! [`AllocateStrategy`] is the queue allocation their rebalance will use.
 
 mod allocate;
+mod broker_call;
+pub(crate) mod offset_store;
 pub(crate) mod offsets;
+pub(crate) mod process_queue;
 mod pull_api;
 mod pull_consumer;
 mod pull_result;
+pub(crate) mod push;
+pub(crate) mod rebalance;
 
 pub use allocate::{AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, sort_for_allocation};
 pub use pull_consumer::PullConsumer;
 pub use pull_result::{PullResult, PullStatus};
+pub use push::{ConsumeFuture, ConsumeResult, MessageListener, PushConsumer, PushConsumerConfig};

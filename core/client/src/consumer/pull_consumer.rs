@@ -17,8 +17,6 @@ use crate::config::PullConsumerConfig;
 use crate::error::{Error, ErrorKind, Result};
 use crate::instance::{ClientInstance, identity};
 
-/// `PermName.PERM_READ`.
-const PERM_READ: i32 = 0x4;
 /// How long a held pull may take before it counts as failed (Java's `consumerTimeoutMillisWhenSuspend`, 30 s,
 /// above the broker's 20 s hold).
 const TIMEOUT_WHEN_SUSPENDED: Duration = Duration::from_secs(30);
@@ -39,7 +37,7 @@ impl PullConsumer {
     /// Checks `config` and starts a consumer on the current tokio runtime.
     pub async fn start(config: PullConsumerConfig) -> Result<PullConsumer> {
         config.validate()?;
-        let instance = ClientInstance::start(config.client.clone())?;
+        let instance = ClientInstance::start(config.client.clone().with_pid_instance_name())?;
         instance.register_consumer(ConsumerData {
             group_name: config.group.clone(),
             consume_type: ConsumeType::ConsumeActively,
@@ -62,15 +60,7 @@ impl PullConsumer {
     pub async fn fetch_message_queues(&self, topic: &str) -> Result<Vec<MessageQueue>> {
         crate::validation::check_topic(topic)?;
         let route = self.inner.instance.update_route(topic).await?;
-        let mut queues: Vec<MessageQueue> = route
-            .queue_datas
-            .iter()
-            .filter(|data| data.perm & PERM_READ != 0)
-            .flat_map(|data| {
-                (0..data.read_queue_nums.max(0))
-                    .map(|id| MessageQueue::new(topic, data.broker_name.clone(), id))
-            })
-            .collect();
+        let mut queues = super::broker_call::readable_queues(&route, topic);
         if queues.is_empty() {
             return Err(Error::new(
                 ErrorKind::RouteNotFound,
@@ -187,19 +177,7 @@ impl PullConsumer {
 
     /// The master address of the queue's broker, looking the topic's route up when the broker is unknown.
     async fn broker_addr(&self, queue: &MessageQueue) -> Result<String> {
-        let instance = &self.inner.instance;
-        instance.ensure_open()?;
-        if let Some(addr) = instance.master_addr(&queue.broker_name) {
-            return Ok(addr);
-        }
-        instance.update_route(&queue.topic).await?;
-        instance.master_addr(&queue.broker_name).ok_or_else(|| {
-            Error::new(
-                ErrorKind::RouteNotFound,
-                format!("The broker[{}] not exist", queue.broker_name),
-            )
-            .with_broker(queue.broker_name.clone())
-        })
+        super::broker_call::master_addr_of(&self.inner.instance, queue).await
     }
 }
 

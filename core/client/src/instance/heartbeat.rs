@@ -1,5 +1,5 @@
-//! HEART_BEAT to the masters of the brokers in use, announcing this client's groups, and UNREGISTER_CLIENT on
-//! shutdown.
+//! HEART_BEAT to the brokers in use, announcing this client's groups, and UNREGISTER_CLIENT on shutdown
+//! (`MQClientInstance.sendHeartbeatToAllBroker`, `unregisterClient`).
 
 use fulmen_protocol::body::{HeartbeatData, JsonBody, ProducerData};
 use fulmen_protocol::header::{HeartbeatRequestHeader, UnregisterClientRequestHeader};
@@ -26,7 +26,8 @@ impl ClientInstance {
         }
     }
 
-    /// Sends one heartbeat to every known master; failures are logged, not returned.
+    /// Sends one heartbeat to every known broker, or only to the masters when there is no consumer (slaves serve
+    /// only reads); failures are logged, not returned.
     pub(crate) async fn heartbeat_all_brokers(&self) {
         let data = self.heartbeat_data();
         if data.producer_data_set.is_empty() && data.consumer_data_set.is_empty() {
@@ -40,7 +41,12 @@ impl ClientInstance {
             }
         };
         let timeout = self.config().rpc_timeout;
-        for addr in self.master_addrs() {
+        let targets = if data.consumer_data_set.is_empty() {
+            self.master_addrs()
+        } else {
+            self.broker_addrs()
+        };
+        for addr in targets {
             let request = RemotingCommand::request(RequestCode::HEART_BEAT)
                 .with_header(&HeartbeatRequestHeader {})
                 .with_body(body.clone());
@@ -58,7 +64,7 @@ impl ClientInstance {
     }
 }
 
-/// Tells every known master that this client's groups are gone (one request per group), as Java's
+/// Tells every known broker, masters and slaves, that this client's groups are gone (one request per group), as Java's
 /// `unregisterClientWithLock` does. Failures are logged.
 pub(super) async fn unregister_everywhere(instance: &ClientInstance) {
     let (producers, consumers) = {
@@ -78,7 +84,7 @@ pub(super) async fn unregister_everywhere(instance: &ClientInstance) {
         })
         .collect();
     let timeout = instance.config().rpc_timeout;
-    for addr in instance.master_addrs() {
+    for addr in instance.broker_addrs() {
         for header in &headers {
             let request = RemotingCommand::request(RequestCode::UNREGISTER_CLIENT).with_header(header);
             let result = instance.inner.remoting.invoke(&addr, request, timeout).await;

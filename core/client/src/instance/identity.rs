@@ -1,5 +1,6 @@
-//! Who this client is: its IP, its client id (`ip@pid#nanos`, as Java builds it for the default instance name)
-//! and the generator of the message ids it stamps into `UNIQ_KEY`.
+//! Who this client is: its IP, the `pid#nanos` instance name producers and clustering consumers take (the client
+//! id itself is built by [`crate::ClientConfig::client_id`]) and the generator of the message ids it stamps into
+//! `UNIQ_KEY`.
 
 use std::net::{IpAddr, Ipv4Addr, UdpSocket};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -20,9 +21,9 @@ pub(crate) fn local_ip() -> IpAddr {
     }
 }
 
-/// The client id Java gives a client with the default instance name: `ip@pid#nanos`.
-pub(crate) fn client_id(ip: IpAddr) -> String {
-    format!("{ip}@{}#{}", std::process::id(), unix_nanos())
+/// The instance name Java gives a producer or clustering consumer that kept the default one: `pid#nanos`.
+pub(crate) fn pid_instance_name() -> String {
+    format!("{}#{}", std::process::id(), unix_nanos())
 }
 
 /// A message id generator for this process with a random salt.
@@ -48,13 +49,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn client_id_has_java_shape() {
-        let id = client_id(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 9)));
-        let (ip, rest) = id.split_once('@').unwrap();
-        assert_eq!(ip, "10.0.0.9");
-        let (pid, nanos) = rest.split_once('#').unwrap();
-        assert_eq!(pid, std::process::id().to_string());
-        assert!(nanos.parse::<u128>().is_ok());
+    fn message_ids_differ() {
         let generator = message_id_generator(local_ip());
         assert_ne!(generator.next_id(unix_millis()), generator.next_id(unix_millis()));
     }

@@ -64,12 +64,14 @@ impl ClientInstance {
     /// Checks `config`, builds the instance and starts its periodic tasks on the current tokio runtime.
     pub(crate) fn start(config: ClientConfig) -> Result<Self> {
         config.validate()?;
-        let remoting = RemotingClient::new(fulmen_remoting::ClientConfig::default())?;
+        let mut remoting_config = fulmen_remoting::ClientConfig::default();
+        remoting_config.connection.serialize_type = config.serialize_type;
+        let remoting = RemotingClient::new(remoting_config)?;
         let addrs = config.namesrv_addrs();
         let ip = identity::local_ip();
         let instance = ClientInstance {
             inner: Arc::new(Inner {
-                client_id: identity::client_id(ip),
+                client_id: config.client_id(ip),
                 namesrv: NameServerSelector::new(addrs, fastrand::usize(..999)),
                 config,
                 remoting,
@@ -83,7 +85,7 @@ impl ClientInstance {
         Ok(instance)
     }
 
-    /// The client id (`ip@pid#nanos`).
+    /// The client id (`ip@instanceName[@unitName]`).
     pub(crate) fn client_id(&self) -> &str {
         &self.inner.client_id
     }
@@ -110,6 +112,15 @@ impl ClientInstance {
         state.consumers.push(consumer);
     }
 
+    /// Handles the requests with `code` a broker sends over this client's connections.
+    pub(crate) fn register_request_processor(
+        &self,
+        code: fulmen_protocol::RequestCode,
+        processor: impl fulmen_remoting::RequestProcessor,
+    ) {
+        self.inner.remoting.register_processor(code, processor);
+    }
+
     /// Fails with [`ErrorKind::Closed`] once [`Self::shutdown`] has begun.
     pub(crate) fn ensure_open(&self) -> Result<()> {
         if self.inner.closed.load(Ordering::Acquire) {
@@ -134,6 +145,19 @@ impl ClientInstance {
             .brokers
             .values()
             .filter_map(|addrs| addrs.get(&fulmen_protocol::body::MASTER_ID).cloned())
+            .collect();
+        addrs.sort();
+        addrs.dedup();
+        addrs
+    }
+
+    /// Every known broker address, masters and slaves.
+    pub(crate) fn broker_addrs(&self) -> Vec<String> {
+        let mut addrs: Vec<String> = self
+            .state()
+            .brokers
+            .values()
+            .flat_map(|addrs| addrs.values().cloned())
             .collect();
         addrs.sort();
         addrs.dedup();

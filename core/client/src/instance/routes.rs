@@ -8,7 +8,7 @@ use fulmen_protocol::header::GetRouteInfoRequestHeader;
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use tokio::time::Instant;
 
-use super::ClientInstance;
+use super::{ClientInstance, State};
 use crate::error::{Error, ErrorKind, Result};
 
 impl ClientInstance {
@@ -41,7 +41,20 @@ impl ClientInstance {
                 .insert(broker.broker_name.clone(), broker.broker_addrs.clone());
         }
         state.routes.insert(topic.to_owned(), route.clone());
+        clean_offline_brokers(&mut state);
         route
+    }
+
+    /// Drops the cached route of `topic`, which the name servers no longer know, and the addresses of brokers no
+    /// other route mentions. The next use asks the name servers again.
+    ///
+    /// Java keeps the last route of a deleted topic forever and goes on sending to its queues; Fulmen stops using
+    /// it, as issue 5 asks ("a topic that disappears stops being used").
+    pub(crate) fn forget_route(&self, topic: &str) {
+        let mut state = self.state();
+        if state.routes.remove(topic).is_some() {
+            clean_offline_brokers(&mut state);
+        }
     }
 
     /// The topics whose routes are cached.
@@ -97,4 +110,22 @@ impl ClientInstance {
         }
         Err(last_error.unwrap_or_else(|| Error::new(ErrorKind::Timeout, "no name server answered in time")))
     }
+}
+
+/// Forgets every broker address that no cached route mentions, and the broker names left without one
+/// (`MQClientInstance.cleanOfflineBroker`), so heartbeats and sends stop going to brokers that left the routes.
+fn clean_offline_brokers(state: &mut State) {
+    let State { routes, brokers, .. } = state;
+    let mentioned = |name: &str, addr: &str| {
+        routes.values().any(|route| {
+            route
+                .broker_datas
+                .iter()
+                .any(|broker| broker.broker_name == name && broker.broker_addrs.values().any(|a| a == addr))
+        })
+    };
+    brokers.retain(|name, addrs| {
+        addrs.retain(|_, addr| mentioned(name, addr));
+        !addrs.is_empty()
+    });
 }

@@ -9,6 +9,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::{ClientInstance, Inner};
+use crate::error::ErrorKind;
 
 /// Java's initial delay of the heartbeat task.
 const HEARTBEAT_INITIAL_DELAY: Duration = Duration::from_secs(1);
@@ -31,11 +32,17 @@ pub(super) fn spawn_periodic_tasks(instance: &ClientInstance) -> Vec<JoinHandle<
     ]
 }
 
-/// Refreshes the route of every used topic; a topic the name server no longer knows keeps its last route.
+/// Refreshes the route of every used topic. A topic the name servers no longer know is forgotten; on any other
+/// failure (no name server reachable) the last route is kept.
 async fn refresh_routes(instance: &ClientInstance) {
     for topic in instance.used_topics() {
-        if let Err(error) = instance.update_route(&topic).await {
-            tracing::debug!(topic, %error, "route refresh failed");
+        match instance.update_route(&topic).await {
+            Ok(_) => {}
+            Err(error) if error.kind() == ErrorKind::RouteNotFound => {
+                tracing::info!(topic, "the topic has no route any more; it is no longer used");
+                instance.forget_route(&topic);
+            }
+            Err(error) => tracing::debug!(topic, %error, "route refresh failed"),
         }
     }
 }
