@@ -4,7 +4,6 @@
 //! server. Run with `cargo test -p fulmen-client --features apache --test apache_admin` (needs Java and Maven).
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-#[allow(dead_code, unused_imports)] // this binary uses only the cluster
 mod apache;
 
 use std::future::Future;
