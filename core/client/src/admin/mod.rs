@@ -18,7 +18,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fulmen_protocol::{RemotingCommand, ResponseCode};
+use fulmen_protocol::RemotingCommand;
+
+use crate::consumer::broker_call::expect_success;
 
 pub use config::AdminConfig;
 pub use message_track::{MessageTrack, TrackType};
@@ -26,7 +28,7 @@ pub use messages::StoredMessage;
 pub use offsets::{ResetOffsetOutcome, RollbackStats};
 pub use topics::{TopicSettings, TopicTarget};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::instance::ClientInstance;
 
 /// The admin client. Cheap to clone; clones share connections. Dropping the last clone stops the background
@@ -75,14 +77,6 @@ impl Admin {
     async fn call(&self, addr: &str, request: RemotingCommand, timeout: Duration) -> Result<RemotingCommand> {
         let response = self.instance().invoke_broker(addr, request, timeout).await?;
         expect_success(response, addr)
-    }
-}
-
-/// `response` when its code is SUCCESS, else the error it stands for.
-fn expect_success(response: RemotingCommand, addr: &str) -> Result<RemotingCommand> {
-    match response.response_code() {
-        ResponseCode::SUCCESS => Ok(response),
-        code => Err(Error::from_response(code, response.remark.as_deref(), Some(addr))),
     }
 }
 

@@ -6,9 +6,9 @@
 use fulmen_protocol::body::ConsumeStats;
 use fulmen_protocol::body::{JsonBody, MessageQueue, QueueData, ResetOffsetBody, TopicStatsTable};
 use fulmen_protocol::header::{
-    GetConsumeStatsRequestHeader, GetMaxOffsetRequestHeader, GetMaxOffsetResponseHeader,
-    GetMinOffsetRequestHeader, GetMinOffsetResponseHeader, GetTopicStatsInfoRequestHeader,
-    ResetOffsetRequestHeader, SearchOffsetRequestHeader, SearchOffsetResponseHeader,
+    GetConsumeStatsRequestHeader, GetMaxOffsetResponseHeader, GetMinOffsetRequestHeader,
+    GetMinOffsetResponseHeader, GetTopicStatsInfoRequestHeader, ResetOffsetRequestHeader,
+    SearchOffsetResponseHeader,
 };
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use indexmap::IndexMap;
@@ -214,26 +214,13 @@ impl Admin {
     }
 
     async fn max_offset_at(&self, addr: &str, queue: &MessageQueue) -> Result<i64> {
-        let header = GetMaxOffsetRequestHeader {
-            topic: queue.topic.clone(),
-            queue_id: queue.queue_id,
-            committed: Some(true),
-            broker_name: Some(queue.broker_name.clone()),
-        };
-        let request = RemotingCommand::request(RequestCode::GET_MAX_OFFSET).with_header(&header);
+        let request = offsets::max_offset_request(queue);
         let response = self.call(addr, request, self.timeout()).await?;
         Ok(response.decode_header::<GetMaxOffsetResponseHeader>()?.offset)
     }
 
     async fn search_offset_at(&self, addr: &str, queue: &MessageQueue, timestamp: i64) -> Result<i64> {
-        let header = SearchOffsetRequestHeader {
-            topic: queue.topic.clone(),
-            queue_id: queue.queue_id,
-            timestamp,
-            boundary_type: None,
-            broker_name: Some(queue.broker_name.clone()),
-        };
-        let request = RemotingCommand::request(RequestCode::SEARCH_OFFSET_BY_TIMESTAMP).with_header(&header);
+        let request = offsets::search_offset_request(queue, timestamp);
         let response = self.call(addr, request, self.timeout()).await?;
         Ok(response.decode_header::<SearchOffsetResponseHeader>()?.offset)
     }

@@ -3,7 +3,7 @@
 //! [`AllocateStrategy`] is the queue allocation their rebalance will use.
 
 mod allocate;
-mod broker_call;
+pub(crate) mod broker_call;
 pub(crate) mod offset_store;
 pub(crate) mod offsets;
 pub(crate) mod process_queue;
