@@ -37,10 +37,13 @@ pub use config::{
     PullConsumerConfig,
 };
 pub use consumer::{
-    AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, PullConsumer, PullResult, PullStatus, sort_for_allocation,
+    AllocateStrategy, ConsumeFuture, ConsumeResult, DEFAULT_VIRTUAL_NODE_COUNT, MessageListener,
+    ProcessQueue, PullConsumer, PullResult, PullStatus, PushConsumer, PushConsumerConfig,
+    sort_for_allocation,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use fulmen_protocol::body::MessageQueue;
+pub use fulmen_protocol::body::{ConsumeFromWhere, MessageModel};
 pub use message::Message;
 pub use message_view::MessageView;
 pub use producer::Producer;

@@ -3,11 +3,18 @@
 //! [`AllocateStrategy`] is the queue allocation their rebalance will use.
 
 mod allocate;
+mod broker_addr;
+pub(crate) mod offset_store;
 mod offsets;
+pub(crate) mod process_queue;
 mod pull_api;
 mod pull_consumer;
 mod pull_result;
+pub(crate) mod push;
+pub(crate) mod rebalance;
 
 pub use allocate::{AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, sort_for_allocation};
+pub use process_queue::ProcessQueue;
 pub use pull_consumer::PullConsumer;
 pub use pull_result::{PullResult, PullStatus};
+pub use push::{ConsumeFuture, ConsumeResult, MessageListener, PushConsumer, PushConsumerConfig};

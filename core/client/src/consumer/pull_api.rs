@@ -34,23 +34,69 @@ pub(crate) fn pull_request(
     max_nums: i32,
     hold: Hold,
 ) -> RemotingCommand {
-    let sys_flag = match hold {
-        Hold::No => PullSysFlag::SUBSCRIPTION,
-        Hold::UntilArrival => PullSysFlag::SUBSCRIPTION | PullSysFlag::SUSPEND,
+    let options = PullOptions {
+        max_nums,
+        hold,
+        ..PullOptions::default()
     };
+    pull_request_with(group, queue, subscription, offset, &options)
+}
+
+/// The knobs of one PULL_MESSAGE request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PullOptions {
+    /// At most this many messages.
+    pub(crate) max_nums: i32,
+    /// At most this many bytes (`maxMsgBytes`), if set.
+    pub(crate) max_bytes: Option<i32>,
+    /// Whether the broker may hold the request.
+    pub(crate) hold: Hold,
+    /// How long the broker may hold it.
+    pub(crate) suspend_timeout: std::time::Duration,
+    /// An offset to commit with the pull (sysFlag `COMMIT_OFFSET`), when positive.
+    pub(crate) commit_offset: i64,
+}
+
+impl Default for PullOptions {
+    fn default() -> Self {
+        PullOptions {
+            max_nums: 32,
+            max_bytes: None,
+            hold: Hold::No,
+            suspend_timeout: BROKER_SUSPEND_MAX,
+            commit_offset: 0,
+        }
+    }
+}
+
+/// The PULL_MESSAGE request of `queue` from `offset` with `options`.
+pub(crate) fn pull_request_with(
+    group: &str,
+    queue: &MessageQueue,
+    subscription: &SubscriptionData,
+    offset: i64,
+    options: &PullOptions,
+) -> RemotingCommand {
+    let mut sys_flag = PullSysFlag::SUBSCRIPTION;
+    if options.hold == Hold::UntilArrival {
+        sys_flag = sys_flag | PullSysFlag::SUSPEND;
+    }
+    if options.commit_offset > 0 {
+        sys_flag = sys_flag | PullSysFlag::COMMIT_OFFSET;
+    }
     let header = PullMessageRequestHeader {
         consumer_group: group.to_owned(),
         topic: queue.topic.clone(),
         queue_id: queue.queue_id,
         queue_offset: offset,
-        max_msg_nums: max_nums,
+        max_msg_nums: options.max_nums,
         sys_flag: sys_flag.bits(),
-        commit_offset: 0,
-        suspend_timeout_millis: BROKER_SUSPEND_MAX.as_millis() as i64,
+        commit_offset: options.commit_offset.max(0),
+        suspend_timeout_millis: i64::try_from(options.suspend_timeout.as_millis()).unwrap_or(i64::MAX),
         subscription: Some(subscription.sub_string.clone()),
         sub_version: subscription.sub_version,
         expression_type: Some("TAG".to_owned()),
-        max_msg_bytes: None,
+        max_msg_bytes: options.max_bytes,
         request_source: None,
         proxy_forward_client_id: None,
         broker_name: Some(queue.broker_name.clone()),

@@ -187,19 +187,7 @@ impl PullConsumer {
 
     /// The master address of the queue's broker, looking the topic's route up when the broker is unknown.
     async fn broker_addr(&self, queue: &MessageQueue) -> Result<String> {
-        let instance = &self.inner.instance;
-        instance.ensure_open()?;
-        if let Some(addr) = instance.master_addr(&queue.broker_name) {
-            return Ok(addr);
-        }
-        instance.update_route(&queue.topic).await?;
-        instance.master_addr(&queue.broker_name).ok_or_else(|| {
-            Error::new(
-                ErrorKind::RouteNotFound,
-                format!("The broker[{}] not exist", queue.broker_name),
-            )
-            .with_broker(queue.broker_name.clone())
-        })
+        super::broker_addr::master_addr_of(&self.inner.instance, queue).await
     }
 }
 

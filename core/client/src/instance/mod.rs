@@ -110,6 +110,15 @@ impl ClientInstance {
         state.consumers.push(consumer);
     }
 
+    /// Handles the broker-initiated requests with `code` (they arrive over this client's connections).
+    pub(crate) fn register_request_processor(
+        &self,
+        code: fulmen_protocol::RequestCode,
+        processor: impl fulmen_remoting::RequestProcessor,
+    ) {
+        self.inner.remoting.register_processor(code, processor);
+    }
+
     /// Fails with [`ErrorKind::Closed`] once [`Self::shutdown`] has begun.
     pub(crate) fn ensure_open(&self) -> Result<()> {
         if self.inner.closed.load(Ordering::Acquire) {

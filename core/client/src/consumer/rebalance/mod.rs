@@ -1,0 +1,410 @@
+//! The rebalance core (Java's `RebalanceImpl` + `RebalancePushImpl`): which queues of each subscribed topic this
+//! client owns, the process queue of each, and where a new one starts.
+//!
+//! Per topic: the readable queues come from the route, the group's members from GET_CONSUMER_LIST_BY_GROUP (a
+//! random broker of the topic), both sorted as Java sorts them, then the allocation strategy picks this client's
+//! share (broadcasting: every queue). Queues given up are dropped (their offset persisted, orderly locks released);
+//! new ones get a process queue and a start offset. The owner hears about both through [`RebalanceListener`].
+//! [`service::spawn_rebalance_service`] runs it every 20 s and when woken.
+//!
+//! Interface for a consumer built on it (push or lite pull): build a [`RebalanceCore`] with a [`RebalanceConfig`],
+//! an [`OffsetStore`] and a listener; keep its subscriptions with [`RebalanceCore::set_subscription`]; start the
+//! service; read [`RebalanceCore::process_queues`]; call [`RebalanceCore::wakeup`] on NOTIFY_CONSUMER_IDS_CHANGED;
+//! call [`RebalanceCore::destroy`] at shutdown.
+
+mod lock;
+pub(crate) mod pull_from_where;
+pub(crate) mod service;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use fulmen_protocol::body::{
+    ConsumeFromWhere, GetConsumerListByGroupResponseBody, JsonBody, MessageModel, MessageQueue,
+    SubscriptionData,
+};
+use fulmen_protocol::header::GetConsumerListByGroupRequestHeader;
+use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
+use indexmap::IndexMap;
+use tokio::sync::Notify;
+
+use super::allocate::{AllocateStrategy, sort_for_allocation};
+use super::offset_store::OffsetStore;
+use super::process_queue::ProcessQueue;
+use crate::error::{Error, ErrorKind, Result};
+use crate::instance::ClientInstance;
+pub(crate) use pull_from_where::{RETRY_TOPIC_PREFIX, retry_topic};
+
+/// `PermName.PERM_READ`.
+const PERM_READ: i32 = 0x4;
+/// How long an orderly consumer waits for a running listener call before it gives a queue up anyway (Java's 500 ms
+/// `tryLock` on the consume lock).
+const CONSUME_LOCK_WAIT: Duration = Duration::from_millis(500);
+/// The delay of the next rebalance after a lock failed (`rebalanceLater(500)`).
+const REBALANCE_LATER: Duration = Duration::from_millis(500);
+
+/// What a rebalance needs to know about its consumer.
+#[derive(Debug, Clone)]
+pub(crate) struct RebalanceConfig {
+    /// The consumer group.
+    pub(crate) group: String,
+    /// Clustering (share the queues) or broadcasting (take all).
+    pub(crate) message_model: MessageModel,
+    /// How queues are shared.
+    pub(crate) strategy: AllocateStrategy,
+    /// Where a queue without a stored offset starts.
+    pub(crate) consume_from_where: ConsumeFromWhere,
+    /// The `yyyyMMddHHmmss` start of `ConsumeFromTimestamp`.
+    pub(crate) consume_timestamp: String,
+    /// Orderly consumption: new queues must be locked on the broker first (clustering only).
+    pub(crate) orderly: bool,
+    /// Push consumers drop and recreate a queue not pulled for 120 s.
+    pub(crate) drop_pull_expired: bool,
+    /// How long after its last lock renewal a dropped orderly queue is unlocked without waiting for the listener
+    /// (`rocketmq.client.unlockDelayTimeMills`, 20 s).
+    pub(crate) unlock_delay: Duration,
+}
+
+/// A queue now owned by this client: its process queue and the offset to pull from.
+pub(crate) type AddedQueue = (MessageQueue, Arc<ProcessQueue>, i64);
+
+/// What the rebalance tells its owner.
+pub(crate) trait RebalanceListener: Send + Sync + 'static {
+    /// Queues now owned; the owner starts fetching them.
+    fn queues_added(&self, added: Vec<AddedQueue>);
+
+    /// The queue set of `topic` changed (Java's `messageQueueChanged`): `all` readable queues, `mine` owned.
+    fn queues_changed(&self, topic: &str, all: &[MessageQueue], mine: &[MessageQueue]);
+}
+
+/// The rebalance state of one consumer. See the module docs.
+pub(crate) struct RebalanceCore {
+    pub(crate) instance: ClientInstance,
+    pub(crate) config: RebalanceConfig,
+    pub(crate) offset_store: Arc<OffsetStore>,
+    subscriptions: Mutex<IndexMap<String, SubscriptionData>>,
+    process_queues: Mutex<HashMap<MessageQueue, Arc<ProcessQueue>>>,
+    listener: Arc<dyn RebalanceListener>,
+    wake: Arc<Notify>,
+}
+
+impl std::fmt::Debug for RebalanceCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RebalanceCore")
+            .field("config", &self.config)
+            .field("queues", &self.process_queues().len())
+            .finish()
+    }
+}
+
+impl RebalanceCore {
+    /// A rebalance without subscriptions or queues.
+    pub(crate) fn new(
+        instance: ClientInstance,
+        config: RebalanceConfig,
+        offset_store: Arc<OffsetStore>,
+        listener: Arc<dyn RebalanceListener>,
+    ) -> Self {
+        RebalanceCore {
+            instance,
+            config,
+            offset_store,
+            subscriptions: Mutex::new(IndexMap::new()),
+            process_queues: Mutex::new(HashMap::new()),
+            listener,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Adds or replaces the subscription of its topic.
+    pub(crate) fn set_subscription(&self, subscription: SubscriptionData) {
+        lock(&self.subscriptions).insert(subscription.topic.clone(), subscription);
+    }
+
+    /// Removes the subscription of `topic` (its queues go at the next rebalance).
+    pub(crate) fn remove_subscription(&self, topic: &str) {
+        lock(&self.subscriptions).shift_remove(topic);
+    }
+
+    /// The subscription of `topic`, if any.
+    pub(crate) fn subscription(&self, topic: &str) -> Option<SubscriptionData> {
+        lock(&self.subscriptions).get(topic).cloned()
+    }
+
+    /// Every subscription, in subscription order.
+    pub(crate) fn subscriptions(&self) -> Vec<SubscriptionData> {
+        lock(&self.subscriptions).values().cloned().collect()
+    }
+
+    /// The process queue of `queue`, if owned.
+    pub(crate) fn process_queue(&self, queue: &MessageQueue) -> Option<Arc<ProcessQueue>> {
+        lock(&self.process_queues).get(queue).cloned()
+    }
+
+    /// Every owned queue with its process queue, sorted by queue.
+    pub(crate) fn process_queues(&self) -> Vec<(MessageQueue, Arc<ProcessQueue>)> {
+        let mut queues: Vec<_> = lock(&self.process_queues)
+            .iter()
+            .map(|(queue, pq)| (queue.clone(), pq.clone()))
+            .collect();
+        queues.sort_by(|a, b| a.0.cmp(&b.0));
+        queues
+    }
+
+    /// The owned queues, sorted.
+    pub(crate) fn owned_queues(&self) -> Vec<MessageQueue> {
+        self.process_queues()
+            .into_iter()
+            .map(|(queue, _)| queue)
+            .collect()
+    }
+
+    /// Asks the service for a rebalance now.
+    pub(crate) fn wakeup(&self) {
+        self.wake.notify_one();
+    }
+
+    /// The wake-up signal the service waits on.
+    pub(crate) fn wake_signal(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
+    /// One rebalance of every subscribed topic, then the queues of topics no longer subscribed are dropped.
+    /// Returns whether every topic was balanced.
+    pub(crate) async fn do_rebalance(&self) -> bool {
+        let topics: Vec<String> = self.subscriptions().into_iter().map(|s| s.topic).collect();
+        let mut balanced = true;
+        for topic in &topics {
+            match self.rebalance_by_topic(topic).await {
+                Ok(done) => balanced &= done,
+                Err(error) => {
+                    balanced = false;
+                    if !topic.starts_with(RETRY_TOPIC_PREFIX) {
+                        tracing::warn!(topic, %error, "rebalance failed");
+                    }
+                }
+            }
+        }
+        self.truncate_queues_not_subscribed(&topics);
+        balanced
+    }
+
+    async fn rebalance_by_topic(&self, topic: &str) -> Result<bool> {
+        let Some(mut mq_all) = self.readable_queues(topic).await else {
+            if !topic.starts_with(RETRY_TOPIC_PREFIX) {
+                tracing::warn!(topic, "rebalance: no route info for the topic");
+                self.listener.queues_changed(topic, &[], &[]);
+            }
+            return Ok(true);
+        };
+        let target = match self.config.message_model {
+            MessageModel::Broadcasting => mq_all.clone(),
+            _ => {
+                let mut cid_all = self.find_consumer_ids(topic).await?;
+                if cid_all.is_empty() {
+                    return Ok(false);
+                }
+                sort_for_allocation(&mut mq_all, &mut cid_all);
+                self.config.strategy.allocate(
+                    &self.config.group,
+                    self.instance.client_id(),
+                    &mq_all,
+                    &cid_all,
+                )?
+            }
+        };
+        let need_lock = self.config.orderly && self.config.message_model == MessageModel::Clustering;
+        if self.update_process_queues(topic, &target, need_lock).await {
+            self.listener.queues_changed(topic, &mq_all, &target);
+        }
+        let mut working: Vec<MessageQueue> = self
+            .process_queues()
+            .into_iter()
+            .filter(|(queue, pq)| queue.topic == topic && !pq.is_dropped())
+            .map(|(queue, _)| queue)
+            .collect();
+        let mut wanted = target;
+        working.sort();
+        wanted.sort();
+        Ok(working == wanted)
+    }
+
+    /// The readable queues of `topic` from its route (asking the name server on first use).
+    pub(crate) async fn readable_queues(&self, topic: &str) -> Option<Vec<MessageQueue>> {
+        let route = match self.instance.cached_route(topic) {
+            Some(route) => route,
+            None => self.instance.update_route(topic).await.ok()?,
+        };
+        let queues: Vec<MessageQueue> = route
+            .queue_datas
+            .iter()
+            .filter(|data| data.perm & PERM_READ != 0)
+            .flat_map(|data| {
+                (0..data.read_queue_nums.max(0))
+                    .map(|id| MessageQueue::new(topic, data.broker_name.clone(), id))
+            })
+            .collect();
+        Some(queues)
+    }
+
+    /// The client ids of the group, from a random broker of `topic` (Java's `findConsumerIdList`).
+    async fn find_consumer_ids(&self, topic: &str) -> Result<Vec<String>> {
+        let route = match self.instance.cached_route(topic) {
+            Some(route) => route,
+            None => self.instance.update_route(topic).await?,
+        };
+        let brokers = &route.broker_datas;
+        let addr = (!brokers.is_empty())
+            .then(|| &brokers[fastrand::usize(..brokers.len())])
+            .and_then(|broker| {
+                let master = broker.broker_addrs.get(&fulmen_protocol::body::MASTER_ID);
+                master.or_else(|| broker.broker_addrs.values().next()).cloned()
+            })
+            .ok_or_else(|| Error::new(ErrorKind::RouteNotFound, format!("no broker for topic {topic}")))?;
+        let header = GetConsumerListByGroupRequestHeader {
+            consumer_group: self.config.group.clone(),
+        };
+        let request = RemotingCommand::request(RequestCode::GET_CONSUMER_LIST_BY_GROUP).with_header(&header);
+        let timeout = self.instance.config().rpc_timeout;
+        let response = self.instance.invoke_broker(&addr, request, timeout).await?;
+        if response.response_code() != ResponseCode::SUCCESS {
+            return Err(Error::from_response(
+                response.response_code(),
+                response.remark.as_deref(),
+                Some(&addr),
+            ));
+        }
+        Ok(GetConsumerListByGroupResponseBody::decode(&response.body)?.consumer_id_list)
+    }
+
+    /// Drops the queues of `topic` not in `target` (and pull-expired ones), creates the missing ones. Returns
+    /// whether anything changed.
+    async fn update_process_queues(&self, topic: &str, target: &[MessageQueue], need_lock: bool) -> bool {
+        let mut changed = false;
+        for (queue, pq) in self.process_queues() {
+            if queue.topic != topic {
+                continue;
+            }
+            let expired = self.config.drop_pull_expired && pq.is_pull_expired();
+            if target.contains(&queue) && !expired {
+                continue;
+            }
+            pq.set_dropped(true);
+            if self.remove_unnecessary_queue(&queue, &pq).await {
+                lock(&self.process_queues).remove(&queue);
+                changed = true;
+            }
+        }
+        let mut added = Vec::new();
+        let mut lock_failed = false;
+        for queue in target {
+            if lock(&self.process_queues).contains_key(queue) {
+                continue;
+            }
+            if need_lock && !self.lock(queue).await {
+                lock_failed = true;
+                continue;
+            }
+            self.offset_store.remove_offset(queue);
+            let pq = Arc::new(ProcessQueue::new());
+            pq.set_locked(true);
+            let offset = match self.compute_pull_from_where(queue).await {
+                Ok(offset) => offset,
+                Err(error) => {
+                    tracing::warn!(%queue, %error, "computing where to pull from failed");
+                    continue;
+                }
+            };
+            let inserted = {
+                let mut table = lock(&self.process_queues);
+                match table.get(queue) {
+                    Some(_) => false,
+                    None => {
+                        table.insert(queue.clone(), pq.clone());
+                        true
+                    }
+                }
+            };
+            if inserted {
+                added.push((queue.clone(), pq, offset));
+                changed = true;
+            }
+        }
+        if lock_failed {
+            let wake = self.wake.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(REBALANCE_LATER).await;
+                wake.notify_one();
+            });
+        }
+        if !added.is_empty() {
+            self.listener.queues_added(added);
+        }
+        changed
+    }
+
+    /// Gives up `queue` (Java's `removeUnnecessaryMessageQueue`): persists its offset and forgets it; an orderly
+    /// clustering consumer first waits (500 ms) for a running listener call and releases the broker lock. Returns
+    /// false when the queue must be kept until the next rebalance.
+    pub(crate) async fn remove_unnecessary_queue(&self, queue: &MessageQueue, pq: &ProcessQueue) -> bool {
+        self.offset_store.persist(queue).await;
+        let orderly_clustering = self.config.orderly && self.config.message_model == MessageModel::Clustering;
+        if !orderly_clustering {
+            self.offset_store.remove_offset(queue);
+            return true;
+        }
+        let unlock_delay = i64::try_from(self.config.unlock_delay.as_millis()).unwrap_or(i64::MAX);
+        let force = pq.is_dropped()
+            && crate::instance::identity::unix_millis() > pq.last_lock_timestamp() + unlock_delay;
+        let guard = if force {
+            None
+        } else {
+            match tokio::time::timeout(CONSUME_LOCK_WAIT, pq.consume_lock.lock()).await {
+                Ok(guard) => Some(guard),
+                Err(_) => {
+                    tracing::debug!(%queue, "the queue is being consumed; it is unlocked later");
+                    return false;
+                }
+            }
+        };
+        self.offset_store.persist(queue).await;
+        self.offset_store.remove_offset(queue);
+        pq.set_locked(false);
+        self.unlock(queue).await;
+        drop(guard);
+        true
+    }
+
+    /// Drops `queue` at once (after an illegal offset) and wakes the service.
+    pub(crate) async fn remove_process_queue(&self, queue: &MessageQueue) {
+        let removed = lock(&self.process_queues).remove(queue);
+        if let Some(pq) = removed {
+            pq.set_dropped(true);
+            self.remove_unnecessary_queue(queue, &pq).await;
+        }
+    }
+
+    fn truncate_queues_not_subscribed(&self, topics: &[String]) {
+        lock(&self.process_queues).retain(|queue, pq| {
+            let keep = topics.contains(&queue.topic);
+            if !keep {
+                pq.set_dropped(true);
+            }
+            keep
+        });
+    }
+
+    /// Drops every queue (shutdown).
+    pub(crate) fn destroy(&self) {
+        let mut table = lock(&self.process_queues);
+        for pq in table.values() {
+            pq.set_dropped(true);
+        }
+        table.clear();
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
