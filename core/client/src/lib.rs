@@ -37,7 +37,8 @@ pub use config::{
     PullConsumerConfig,
 };
 pub use consumer::{
-    AllocateStrategy, ConsumeFuture, ConsumeResult, DEFAULT_VIRTUAL_NODE_COUNT, MessageListener,
+    AllocateStrategy, ConsumeFuture, ConsumeResult, DEFAULT_VIRTUAL_NODE_COUNT, LitePullConsumer,
+    LitePullConsumerConfig, MIN_AUTO_COMMIT_INTERVAL, MessageListener,
     ProcessQueue, PullConsumer, PullResult, PullStatus, PushConsumer, PushConsumerConfig,
     sort_for_allocation,
 };

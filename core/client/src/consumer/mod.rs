@@ -4,6 +4,7 @@
 
 mod allocate;
 mod broker_addr;
+pub(crate) mod lite;
 pub(crate) mod offset_store;
 mod offsets;
 pub(crate) mod process_queue;
@@ -14,6 +15,8 @@ pub(crate) mod push;
 pub(crate) mod rebalance;
 
 pub use allocate::{AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, sort_for_allocation};
+pub use lite::LitePullConsumer;
+pub use lite::config::{LitePullConsumerConfig, MIN_AUTO_COMMIT_INTERVAL};
 pub use process_queue::ProcessQueue;
 pub use pull_consumer::PullConsumer;
 pub use pull_result::{PullResult, PullStatus};

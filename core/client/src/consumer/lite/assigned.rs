@@ -100,7 +100,7 @@ impl Locked<'_> {
 
     /// Records a seek of `queue` to `offset` and replaces its pull task; returns the new task's ticket, or `None`
     /// when the queue is not assigned.
-    pub(crate) fn seek(&mut self, queue: &MessageQueue, offset: i64) -> Option<(TaskTicket, Arc<ProcessQueue>)> {
+    pub(crate) fn seek(&mut self, queue: &MessageQueue, offset: i64) -> Option<TaskTicket> {
         let state = self.states.get_mut(queue)?;
         state.stop_task();
         state.pq.clear();
@@ -110,7 +110,7 @@ impl Locked<'_> {
             stop: CancellationToken::new(),
         };
         state.task = Some(ticket.clone());
-        Some((ticket, state.pq.clone()))
+        Some(ticket)
     }
 }
 
@@ -294,7 +294,7 @@ mod tests {
         table.lock().set_pull_offset(&queue(0), 40);
         assert!(table.lock().accepts(&queue(0), first.generation));
 
-        let (second, _) = table.lock().seek(&queue(0), 7).unwrap();
+        let second = table.lock().seek(&queue(0), 7).unwrap();
         assert!(first.stop.is_cancelled());
         assert!(!table.lock().accepts(&queue(0), first.generation));
         assert!(!table.lock().accepts(&queue(0), second.generation), "a seek is pending");

@@ -131,6 +131,9 @@ impl LitePullConsumerConfig {
                 "consumerGroup can not equal DEFAULT_CONSUMER, please specify another one.",
             ));
         }
+        if !matches!(self.message_model, MessageModel::Clustering | MessageModel::Broadcasting) {
+            return Err(Error::invalid_argument("messageModel must be CLUSTERING or BROADCASTING"));
+        }
         if !matches!(
             self.consume_from_where,
             ConsumeFromWhere::ConsumeFromLastOffset

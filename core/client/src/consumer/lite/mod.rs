@@ -8,12 +8,14 @@
 //!
 //! Files: `config.rs` (settings), `assigned.rs` (per-queue state and the seek guard), `buffer.rs` (batches waiting
 //! for poll), `pull_task.rs` (one task per queue), `pull.rs` (one LITE_PULL_MESSAGE), `queue_offsets.rs` (min / max /
-//! search offsets), `rebalance_listener.rs` (queue changes from the rebalance), `commit.rs` (commits and persisting).
+//! search offsets), `rebalance_listener.rs` (queue changes from the rebalance), `processors.rs` (NOTIFY_CONSUMER_IDS_CHANGED),
+//! `commit.rs` (commits and persisting).
 
 mod assigned;
 mod buffer;
 mod commit;
 pub(crate) mod config;
+mod processors;
 mod pull;
 mod pull_task;
 mod queue_offsets;
@@ -97,16 +99,17 @@ impl LitePullConsumer {
     /// for clustering, local file for broadcasting), rebalance service and the periodic offset persist.
     pub async fn start(config: LitePullConsumerConfig) -> Result<LitePullConsumer> {
         config.validate()?;
-        let client = match config.message_model {
-            MessageModel::Clustering => config.client.clone().with_pid_instance_name(),
-            MessageModel::Broadcasting => config.client.clone(),
+        let broadcasting = config.message_model == MessageModel::Broadcasting;
+        let client = if broadcasting {
+            config.client.clone()
+        } else {
+            config.client.clone().with_pid_instance_name()
         };
         let instance = ClientInstance::start(client)?;
-        let offset_store = Arc::new(match config.message_model {
-            MessageModel::Clustering => OffsetStore::remote(instance.clone(), &config.group),
-            MessageModel::Broadcasting => {
-                OffsetStore::local_file(&config.local_offset_store_dir, instance.client_id(), &config.group)
-            }
+        let offset_store = Arc::new(if broadcasting {
+            OffsetStore::local_file(&config.local_offset_store_dir, instance.client_id(), &config.group)
+        } else {
+            OffsetStore::remote(instance.clone(), &config.group)
         });
         if let Err(error) = offset_store.load() {
             instance.shutdown().await;
@@ -134,6 +137,7 @@ impl LitePullConsumer {
                 tasks: Mutex::new(Vec::new()),
             }
         });
+        processors::register(&inner);
         inner.register_with_heartbeat();
         inner.spawn_background_tasks();
         Ok(LitePullConsumer {
@@ -366,7 +370,7 @@ impl Inner {
         self.instance.register_consumer(ConsumerData {
             group_name: self.config.group.clone(),
             consume_type: ConsumeType::ConsumeActively,
-            message_model: self.config.message_model,
+            message_model: self.config.message_model.clone(),
             consume_from_where: ConsumeFromWhere::ConsumeFromLastOffset,
             subscription_data_set: self.rebalance.subscriptions(),
             unit_mode: false,
@@ -402,9 +406,9 @@ impl Inner {
 fn rebalance_config(config: &LitePullConsumerConfig) -> RebalanceConfig {
     RebalanceConfig {
         group: config.group.clone(),
-        message_model: config.message_model,
+        message_model: config.message_model.clone(),
         strategy: config.allocate_strategy.clone(),
-        consume_from_where: config.consume_from_where,
+        consume_from_where: config.consume_from_where.clone(),
         consume_timestamp: config.consume_timestamp.clone(),
         orderly: false,
         drop_pull_expired: false,

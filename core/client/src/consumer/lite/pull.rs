@@ -7,7 +7,7 @@ use fulmen_protocol::body::{MessageQueue, SubscriptionData};
 use fulmen_protocol::header::PullSysFlag;
 
 use crate::consumer::broker_addr::master_addr_of;
-use crate::consumer::pull_api::{Hold, pull_request, pull_result};
+use crate::consumer::pull_api::{Hold, PullOptions, pull_request_with, pull_result};
 use crate::consumer::pull_result::PullResult;
 use crate::error::{Error, Result};
 
@@ -28,14 +28,12 @@ impl Inner {
             return Err(Error::invalid_argument("offset < 0"));
         }
         let addr = master_addr_of(&self.instance, queue).await?;
-        let mut request = pull_request(
-            &self.config.group,
-            queue,
-            subscription,
-            offset,
-            self.config.pull_batch_size,
-            Hold::UntilArrival,
-        );
+        let options = PullOptions {
+            max_nums: self.config.pull_batch_size,
+            hold: Hold::UntilArrival,
+            ..PullOptions::default()
+        };
+        let mut request = pull_request_with(&self.config.group, queue, subscription, offset, &options);
         let flags = PullSysFlag::SUSPEND | PullSysFlag::SUBSCRIPTION | PullSysFlag::LITE_PULL;
         request.code = RequestCode::LITE_PULL_MESSAGE.0;
         request.set_ext_field(SYS_FLAG_FIELD, flags.bits().to_string());

@@ -1,0 +1,409 @@
+//! The lite pull consumer against a Fulmen `LocalCluster`: assign + poll of every queue, subscribe with two members
+//! splitting the queues, auto and manual commits seen by the broker (QUERY_CONSUMER_OFFSET), seek back and the seek
+//! guard against pulls in flight, pause / resume, offsets persisted at shutdown, tag filters, and Java's errors.
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::future::Future;
+use std::time::Duration;
+
+use fulmen_client::{
+    ConsumeFromWhere, LitePullConsumer, LitePullConsumerConfig, Message, MessageQueue, MessageView, Producer,
+    ProducerConfig, PullConsumer, PullConsumerConfig,
+};
+use fulmen_testkit::LocalCluster;
+
+const TEST_BOUND: Duration = Duration::from_secs(90);
+const POLL: Duration = Duration::from_millis(200);
+
+async fn bounded<F: Future>(test: F) -> F::Output {
+    tokio::time::timeout(TEST_BOUND, test)
+        .await
+        .expect("the test did not finish within its time bound")
+}
+
+/// A config reading from the first offset, with short intervals.
+fn config(cluster: &LocalCluster, group: &str) -> LitePullConsumerConfig {
+    let mut config = LitePullConsumerConfig::new(cluster.namesrv_addr(), group);
+    config.consume_from_where = ConsumeFromWhere::ConsumeFromFirstOffset;
+    config.auto_commit_interval = Duration::from_secs(1);
+    config.persist_offset_interval = Duration::from_millis(300);
+    config.rebalance_interval = Duration::from_secs(1);
+    config
+}
+
+async fn producer(cluster: &LocalCluster) -> Producer {
+    Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG")).await.unwrap()
+}
+
+fn body(message: &MessageView) -> String {
+    String::from_utf8(message.body.to_vec()).unwrap()
+}
+
+/// Sends `count` messages tagged `tag` to `topic`; returns their bodies.
+async fn send(producer: &Producer, topic: &str, prefix: &str, count: usize, tag: &str) -> BTreeSet<String> {
+    let mut bodies = BTreeSet::new();
+    for i in 0..count {
+        let body = format!("{prefix}{i}");
+        producer
+            .send(Message::new(topic, body.clone()).with_tags(tag))
+            .await
+            .unwrap();
+        bodies.insert(body);
+    }
+    bodies
+}
+
+/// Sends `count` messages to one queue.
+async fn send_to(producer: &Producer, queue: &MessageQueue, prefix: &str, count: usize) -> BTreeSet<String> {
+    let mut bodies = BTreeSet::new();
+    for i in 0..count {
+        let body = format!("{prefix}{i}");
+        producer
+            .send_to_queue(Message::new(&queue.topic, body.clone()), queue.clone())
+            .await
+            .unwrap();
+        bodies.insert(body);
+    }
+    bodies
+}
+
+/// Polls until the bodies seen include `wanted`; returns every message polled.
+async fn poll_until(consumer: &LitePullConsumer, wanted: &BTreeSet<String>) -> Vec<MessageView> {
+    let mut all = Vec::new();
+    let mut seen = BTreeSet::new();
+    while !wanted.is_subset(&seen) {
+        for message in consumer.poll(POLL).await.unwrap() {
+            seen.insert(body(&message));
+            all.push(message);
+        }
+    }
+    all
+}
+
+/// Polls for `period`, returning everything.
+async fn poll_for(consumer: &LitePullConsumer, period: Duration) -> Vec<MessageView> {
+    let end = tokio::time::Instant::now() + period;
+    let mut all = Vec::new();
+    while tokio::time::Instant::now() < end {
+        all.extend(consumer.poll(POLL).await.unwrap());
+    }
+    all
+}
+
+/// The group's offsets on the broker, asked with QUERY_CONSUMER_OFFSET through the pull primitive.
+async fn broker_offsets(cluster: &LocalCluster, group: &str, queues: &[MessageQueue]) -> BTreeMap<i32, i64> {
+    let primitive = PullConsumer::start(PullConsumerConfig::new(cluster.namesrv_addr(), group)).await.unwrap();
+    let mut offsets = BTreeMap::new();
+    for queue in queues {
+        offsets.insert(queue.queue_id, primitive.query_offset(queue).await.unwrap().unwrap_or(-1));
+    }
+    primitive.shutdown().await;
+    offsets
+}
+
+/// Waits until the broker has the wanted offsets of `group`.
+async fn wait_for_broker_offsets(
+    cluster: &LocalCluster,
+    group: &str,
+    queues: &[MessageQueue],
+    wanted: &BTreeMap<i32, i64>,
+) {
+    while &broker_offsets(cluster, group, queues).await != wanted {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Per queue id: one past the largest offset polled.
+fn next_offsets(messages: &[MessageView]) -> BTreeMap<i32, i64> {
+    let mut next = BTreeMap::new();
+    for message in messages {
+        let entry = next.entry(message.queue.queue_id).or_insert(0);
+        *entry = (*entry).max(message.queue_offset + 1);
+    }
+    next
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assign_polls_every_message_of_four_queues_one_queue_batch_at_a_time() {
+    bounded(async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        let sent = send(&producer, "LiteAssign", "m", 60, "A").await;
+        let consumer = LitePullConsumer::start(config(&cluster, "CG_ASSIGN")).await.unwrap();
+        let queues = consumer.fetch_message_queues("LiteAssign").await.unwrap();
+        assert_eq!(queues.len(), 4);
+        consumer.assign(queues.clone()).unwrap();
+        assert_eq!(consumer.assignment(), queues);
+
+        let mut seen = BTreeSet::new();
+        while seen != sent {
+            let batch = consumer.poll(POLL).await.unwrap();
+            assert!(batch.len() <= 10, "at most pullBatchSize per poll");
+            let ids: BTreeSet<i32> = batch.iter().map(|m| m.queue.queue_id).collect();
+            assert!(ids.len() <= 1, "one queue per batch");
+            for message in &batch {
+                assert!(seen.insert(body(message)), "no duplicates without a seek");
+            }
+        }
+        consumer.shutdown().await;
+        consumer.shutdown().await;
+        let error = consumer.poll(POLL).await.unwrap_err();
+        assert_eq!(error.message(), "The consumer not running, please start it first.");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_subscribed_members_split_the_queues_and_consume_everything() {
+    bounded(async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        send(&producer, "LiteSplit", "warm", 1, "A").await;
+        let first = LitePullConsumer::start(config(&cluster, "CG_SPLIT")).await.unwrap();
+        let second = LitePullConsumer::start(config(&cluster, "CG_SPLIT")).await.unwrap();
+        first.subscribe("LiteSplit", "*").await.unwrap();
+        second.subscribe("LiteSplit", "*").await.unwrap();
+        loop {
+            let (a, b) = (first.assignment(), second.assignment());
+            if a.len() == 2 && b.len() == 2 && a.iter().all(|q| !b.contains(q)) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut sent = send(&producer, "LiteSplit", "s", 40, "A").await;
+        sent.insert("warm0".into());
+        let mut seen = BTreeSet::new();
+        let mut by_member = [BTreeSet::new(), BTreeSet::new()];
+        while !sent.is_subset(&seen) {
+            for (index, consumer) in [&first, &second].into_iter().enumerate() {
+                for message in consumer.poll(Duration::from_millis(50)).await.unwrap() {
+                    by_member[index].insert(message.queue.queue_id);
+                    seen.insert(body(&message));
+                }
+            }
+        }
+        assert!(by_member[0].is_disjoint(&by_member[1]), "{by_member:?}");
+        first.shutdown().await;
+        second.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_commit_reaches_the_broker_and_a_fresh_consumer_resumes_there() {
+    bounded(async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        let sent = send(&producer, "LiteAuto", "m", 30, "A").await;
+        let consumer = LitePullConsumer::start(config(&cluster, "CG_AUTO")).await.unwrap();
+        let queues = consumer.fetch_message_queues("LiteAuto").await.unwrap();
+        consumer.assign(queues.clone()).unwrap();
+        let polled = poll_until(&consumer, &sent).await;
+        let wanted = next_offsets(&polled);
+        // The commit happens inside a poll once the 1 s interval has passed, the persist 300 ms later.
+        tokio::time::sleep(Duration::from_millis(1_100)).await;
+        assert!(consumer.poll(POLL).await.unwrap().is_empty());
+        wait_for_broker_offsets(&cluster, "CG_AUTO", &queues, &wanted).await;
+        assert_eq!(consumer.committed(&queues[0]).await.unwrap(), Some(wanted[&queues[0].queue_id]));
+        consumer.shutdown().await;
+
+        let later = send(&producer, "LiteAuto", "later", 8, "A").await;
+        let fresh = LitePullConsumer::start(config(&cluster, "CG_AUTO")).await.unwrap();
+        fresh.assign(queues).unwrap();
+        let polled = poll_until(&fresh, &later).await;
+        assert!(polled.iter().all(|m| later.contains(&body(m))), "nothing before the commit again");
+        fresh.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manual_commit_with_persist_is_on_the_broker_at_once() {
+    bounded(async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        let sent = send(&producer, "LiteManual", "m", 20, "A").await;
+        let mut manual = config(&cluster, "CG_MANUAL");
+        manual.auto_commit = false;
+        manual.persist_offset_interval = Duration::from_secs(600);
+        let consumer = LitePullConsumer::start(manual).await.unwrap();
+        let queues = consumer.fetch_message_queues("LiteManual").await.unwrap();
+        consumer.assign(queues.clone()).unwrap();
+        let polled = poll_until(&consumer, &sent).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // No auto commit: the broker has no offset (it answers 0 while a queue still holds its first message).
+        let before = broker_offsets(&cluster, "CG_MANUAL", &queues).await;
+        assert!(before.values().all(|offset| *offset <= 0), "{before:?}");
+
+        let wanted = next_offsets(&polled);
+        let offsets: HashMap<MessageQueue, i64> = queues
+            .iter()
+            .map(|q| (q.clone(), wanted[&q.queue_id]))
+            .collect();
+        consumer.commit(offsets, true).await.unwrap();
+        wait_for_broker_offsets(&cluster, "CG_MANUAL", &queues, &wanted).await;
+
+        // commit_sync commits what poll handed out, in memory; committed() reads it back.
+        let more = send_to(&producer, &queues[1], "more", 3).await;
+        poll_until(&consumer, &more).await;
+        consumer.commit_sync().unwrap();
+        assert_eq!(consumer.committed(&queues[1]).await.unwrap(), Some(wanted[&queues[1].queue_id] + 3));
+        consumer.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seek_back_redelivers_and_no_pre_seek_message_comes_out_after_a_seek() {
+    bounded(async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        let mut seek_config = config(&cluster, "CG_SEEK");
+        seek_config.auto_commit = false;
+        let consumer = LitePullConsumer::start(seek_config).await.unwrap();
+        let queue = consumer.fetch_message_queues("LiteSeek").await;
+        // The topic does not exist before the first send.
+        assert!(queue.is_err());
+        send(&producer, "LiteSeek", "warm", 1, "A").await;
+        let queues = consumer.fetch_message_queues("LiteSeek").await.unwrap();
+        let queue = queues[2].clone();
+        send_to(&producer, &queue, "q", 200).await;
+        consumer.assign(vec![queue.clone()]).unwrap();
+
+        // Seek repeatedly while the pull task runs ahead (batches buffered, pulls in flight): the first message
+        // polled after each seek is the seek offset, and offsets run on from there without gaps.
+        for target in [150_i64, 3, 120, 0, 199, 57] {
+            consumer.poll(POLL).await.unwrap();
+            consumer.seek(&queue, target).await.unwrap();
+            let mut expected = target;
+            while expected < (target + 25).min(200) {
+                for message in consumer.poll(POLL).await.unwrap() {
+                    assert_eq!(message.queue_offset, expected, "after seeking to {target}");
+                    expected += 1;
+                }
+            }
+        }
+
+        // A pull held by the broker (nothing new) is in flight during this seek; the messages it then returns
+        // were pulled for the old position and must not come out.
+        consumer.seek_to_end(&queue).await.unwrap();
+        assert!(poll_for(&consumer, Duration::from_millis(500)).await.is_empty());
+        consumer.seek(&queue, 10).await.unwrap();
+        send_to(&producer, &queue, "new", 5).await;
+        let mut expected = 10;
+        while expected < 205 {
+            for message in consumer.poll(POLL).await.unwrap() {
+                assert_eq!(message.queue_offset, expected);
+                expected += 1;
+            }
+        }
+
+        consumer.seek_to_begin(&queue).await.unwrap();
+        let first = consumer.poll(Duration::from_secs(5)).await.unwrap();
+        assert_eq!(first[0].queue_offset, 0);
+
+        let error = consumer.seek(&queue, 10_000).await.unwrap_err();
+        assert_eq!(
+            error.message(),
+            "Seek offset illegal, seek offset = 10000, min offset = 0, max offset = 205"
+        );
+        let other = queues[0].clone();
+        let error = consumer.seek(&other, 0).await.unwrap_err();
+        assert_eq!(
+            error.message(),
+            format!("The message queue is not in assigned list, message queue: {other}")
+        );
+        consumer.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_stops_a_queue_and_resume_restarts_it() {
+    bounded(async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        send(&producer, "LitePause", "warm", 1, "A").await;
+        let consumer = LitePullConsumer::start(config(&cluster, "CG_PAUSE")).await.unwrap();
+        let queues = consumer.fetch_message_queues("LitePause").await.unwrap();
+        let (paused, running) = (queues[0].clone(), queues[1].clone());
+        consumer.seek_to_end(&paused).await.unwrap_err(); // not assigned yet
+        consumer.assign(vec![paused.clone(), running.clone()]).unwrap();
+        consumer.seek_to_end(&running).await.unwrap();
+        consumer.pause(std::slice::from_ref(&paused));
+        // The seek replaces the queue's pull task (and a pull it may have had in flight); the new one sees the pause.
+        consumer.seek_to_end(&paused).await.unwrap();
+        poll_for(&consumer, Duration::from_millis(300)).await;
+
+        let held = send_to(&producer, &paused, "p", 5).await;
+        let flowing = send_to(&producer, &running, "r", 5).await;
+        let polled = poll_for(&consumer, Duration::from_secs(2)).await;
+        let bodies: BTreeSet<String> = polled.iter().map(body).collect();
+        assert!(flowing.is_subset(&bodies));
+        assert!(bodies.is_disjoint(&held), "a paused queue is not pulled");
+
+        consumer.resume(std::slice::from_ref(&paused));
+        poll_until(&consumer, &held).await;
+        consumer.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_commits_and_persists_the_polled_offsets() {
+    bounded(async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        let sent = send(&producer, "LiteShutdown", "m", 24, "A").await;
+        let mut slow = config(&cluster, "CG_SHUTDOWN");
+        slow.auto_commit_interval = Duration::from_secs(600);
+        slow.persist_offset_interval = Duration::from_secs(600);
+        let consumer = LitePullConsumer::start(slow).await.unwrap();
+        let queues = consumer.fetch_message_queues("LiteShutdown").await.unwrap();
+        consumer.assign(queues.clone()).unwrap();
+        let polled = poll_until(&consumer, &sent).await;
+        consumer.shutdown().await;
+        wait_for_broker_offsets(&cluster, "CG_SHUTDOWN", &queues, &next_offsets(&polled)).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tag_expressions_filter_in_both_modes_and_the_modes_exclude_each_other() {
+    bounded(async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        let a = send(&producer, "LiteTags", "a", 10, "A").await;
+        let b = send(&producer, "LiteTags", "b", 10, "B").await;
+        let c = send(&producer, "LiteTags", "c", 10, "C").await;
+
+        let assigned = LitePullConsumer::start(config(&cluster, "CG_TAGS_ASSIGN").assign_expression("LiteTags", "A"))
+            .await
+            .unwrap();
+        let queues = assigned.fetch_message_queues("LiteTags").await.unwrap();
+        assigned.assign(queues).unwrap();
+        let error = assigned.subscribe("LiteTags", "*").await.unwrap_err();
+        assert_eq!(error.message(), "Subscribe and assign are mutually exclusive.");
+        poll_until(&assigned, &a).await;
+        let rest: BTreeSet<String> = poll_for(&assigned, Duration::from_millis(600)).await.iter().map(body).collect();
+        assert!(rest.is_empty(), "{rest:?}");
+        assigned.shutdown().await;
+
+        let subscribed = LitePullConsumer::start(config(&cluster, "CG_TAGS_SUB")).await.unwrap();
+        subscribed.subscribe("LiteTags", "A || C").await.unwrap();
+        let error = subscribed.assign(vec![MessageQueue::new("LiteTags", "x", 0)]).unwrap_err();
+        assert_eq!(error.message(), "Subscribe and assign are mutually exclusive.");
+        let error = subscribed.assign(Vec::new()).unwrap_err();
+        assert_eq!(error.message(), "Message queues can not be null or empty.");
+        let error = subscribed.subscribe("", "*").await.unwrap_err();
+        assert_eq!(error.message(), "Topic can not be null or empty.");
+        let wanted: BTreeSet<String> = a.union(&c).cloned().collect();
+        let polled: BTreeSet<String> = poll_until(&subscribed, &wanted).await.iter().map(body).collect();
+        assert!(polled.is_disjoint(&b));
+        let rest: BTreeSet<String> = poll_for(&subscribed, Duration::from_millis(600)).await.iter().map(body).collect();
+        assert!(rest.is_disjoint(&b));
+        subscribed.shutdown().await;
+    })
+    .await;
+}
