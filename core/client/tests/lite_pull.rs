@@ -265,9 +265,10 @@ async fn seek_back_redelivers_and_no_pre_seek_message_comes_out_after_a_seek() {
         let queue = consumer.fetch_message_queues("LiteSeek").await;
         // The topic does not exist before the first send.
         assert!(queue.is_err());
-        send(&producer, "LiteSeek", "warm", 1, "A").await;
+        let warm = producer.send(Message::new("LiteSeek", "warm")).await.unwrap().queue;
         let queues = consumer.fetch_message_queues("LiteSeek").await.unwrap();
-        let queue = queues[2].clone();
+        let others: Vec<&MessageQueue> = queues.iter().filter(|q| **q != warm).collect();
+        let queue = others[0].clone();
         send_to(&producer, &queue, "q", 200).await;
         consumer.assign(vec![queue.clone()]).unwrap();
 
@@ -308,7 +309,7 @@ async fn seek_back_redelivers_and_no_pre_seek_message_comes_out_after_a_seek() {
             error.message(),
             "Seek offset illegal, seek offset = 10000, min offset = 0, max offset = 205"
         );
-        let other = queues[0].clone();
+        let other = others[1].clone();
         let error = consumer.seek(&other, 0).await.unwrap_err();
         assert_eq!(
             error.message(),
