@@ -114,6 +114,16 @@ async fn wait_for_broker_offsets(
     }
 }
 
+/// The queues of `topic`, waiting for the name server to learn the route of a topic just auto-created.
+async fn queues_of(consumer: &LitePullConsumer, topic: &str) -> Vec<MessageQueue> {
+    loop {
+        match consumer.fetch_message_queues(topic).await {
+            Ok(queues) => return queues,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+}
+
 /// Per queue id: one past the largest offset polled.
 fn next_offsets(messages: &[MessageView]) -> BTreeMap<i32, i64> {
     let mut next = BTreeMap::new();
@@ -131,7 +141,7 @@ async fn assign_polls_every_message_of_four_queues_one_queue_batch_at_a_time() {
         let producer = producer(&cluster).await;
         let sent = send(&producer, "LiteAssign", "m", 60, "A").await;
         let consumer = LitePullConsumer::start(config(&cluster, "CG_ASSIGN")).await.unwrap();
-        let queues = consumer.fetch_message_queues("LiteAssign").await.unwrap();
+        let queues = queues_of(&consumer, "LiteAssign").await;
         assert_eq!(queues.len(), 4);
         consumer.assign(queues.clone()).unwrap();
         assert_eq!(consumer.assignment(), queues);
@@ -197,7 +207,7 @@ async fn auto_commit_reaches_the_broker_and_a_fresh_consumer_resumes_there() {
         let producer = producer(&cluster).await;
         let sent = send(&producer, "LiteAuto", "m", 30, "A").await;
         let consumer = LitePullConsumer::start(config(&cluster, "CG_AUTO")).await.unwrap();
-        let queues = consumer.fetch_message_queues("LiteAuto").await.unwrap();
+        let queues = queues_of(&consumer, "LiteAuto").await;
         consumer.assign(queues.clone()).unwrap();
         let polled = poll_until(&consumer, &sent).await;
         let wanted = next_offsets(&polled);
@@ -228,7 +238,7 @@ async fn manual_commit_with_persist_is_on_the_broker_at_once() {
         manual.auto_commit = false;
         manual.persist_offset_interval = Duration::from_secs(600);
         let consumer = LitePullConsumer::start(manual).await.unwrap();
-        let queues = consumer.fetch_message_queues("LiteManual").await.unwrap();
+        let queues = queues_of(&consumer, "LiteManual").await;
         consumer.assign(queues.clone()).unwrap();
         let polled = poll_until(&consumer, &sent).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -266,7 +276,7 @@ async fn seek_back_redelivers_and_no_pre_seek_message_comes_out_after_a_seek() {
         // The topic does not exist before the first send.
         assert!(queue.is_err());
         let warm = producer.send(Message::new("LiteSeek", "warm")).await.unwrap().queue;
-        let queues = consumer.fetch_message_queues("LiteSeek").await.unwrap();
+        let queues = queues_of(&consumer, "LiteSeek").await;
         let others: Vec<&MessageQueue> = queues.iter().filter(|q| **q != warm).collect();
         let queue = others[0].clone();
         send_to(&producer, &queue, "q", 200).await;
@@ -327,7 +337,7 @@ async fn pause_stops_a_queue_and_resume_restarts_it() {
         let producer = producer(&cluster).await;
         send(&producer, "LitePause", "warm", 1, "A").await;
         let consumer = LitePullConsumer::start(config(&cluster, "CG_PAUSE")).await.unwrap();
-        let queues = consumer.fetch_message_queues("LitePause").await.unwrap();
+        let queues = queues_of(&consumer, "LitePause").await;
         let (paused, running) = (queues[0].clone(), queues[1].clone());
         consumer.seek_to_end(&paused).await.unwrap_err(); // not assigned yet
         consumer.assign(vec![paused.clone(), running.clone()]).unwrap();
@@ -361,7 +371,7 @@ async fn shutdown_commits_and_persists_the_polled_offsets() {
         slow.auto_commit_interval = Duration::from_secs(600);
         slow.persist_offset_interval = Duration::from_secs(600);
         let consumer = LitePullConsumer::start(slow).await.unwrap();
-        let queues = consumer.fetch_message_queues("LiteShutdown").await.unwrap();
+        let queues = queues_of(&consumer, "LiteShutdown").await;
         consumer.assign(queues.clone()).unwrap();
         let polled = poll_until(&consumer, &sent).await;
         consumer.shutdown().await;
@@ -382,7 +392,7 @@ async fn tag_expressions_filter_in_both_modes_and_the_modes_exclude_each_other()
         let assigned = LitePullConsumer::start(config(&cluster, "CG_TAGS_ASSIGN").assign_expression("LiteTags", "A"))
             .await
             .unwrap();
-        let queues = assigned.fetch_message_queues("LiteTags").await.unwrap();
+        let queues = queues_of(&assigned, "LiteTags").await;
         assigned.assign(queues).unwrap();
         let error = assigned.subscribe("LiteTags", "*").await.unwrap_err();
         assert_eq!(error.message(), "Subscribe and assign are mutually exclusive.");

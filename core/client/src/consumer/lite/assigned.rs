@@ -241,22 +241,25 @@ impl AssignedQueues {
         }
     }
 
-    /// Where the next pull of `queue` starts; a pending seek is consumed: it becomes the consume offset.
-    pub(crate) fn next_pull_offset(&self, queue: &MessageQueue) -> NextOffset {
+    /// Where the next pull of `queue` by the task of `generation` starts; a pending seek is consumed: it becomes
+    /// the consume offset. `None` when that task no longer owns the queue (a replaced task must not consume the
+    /// seek meant for its successor).
+    pub(crate) fn next_pull_offset(&self, queue: &MessageQueue, generation: u64) -> Option<NextOffset> {
         let mut states = self.states();
-        let Some(state) = states.get_mut(queue) else {
-            return NextOffset::Unknown;
-        };
+        let state = states.get_mut(queue)?;
+        if state.task.as_ref().is_none_or(|task| task.generation != generation) {
+            return None;
+        }
         if state.seek_offset != -1 {
             let offset = state.seek_offset;
             state.consume_offset = offset;
             state.seek_offset = -1;
-            return NextOffset::Seek(offset);
+            return Some(NextOffset::Seek(offset));
         }
-        match state.pull_offset {
+        Some(match state.pull_offset {
             -1 => NextOffset::Unknown,
             offset => NextOffset::Pull(offset),
-        }
+        })
     }
 
     /// The consume offset of `queue` (−1 when nothing was polled yet) and its process queue.
@@ -290,7 +293,7 @@ mod tests {
         assert_eq!(table.replace_all(&[queue(0), queue(1)]), vec![queue(0), queue(1)]);
         let first = table.start_task(&queue(0)).unwrap();
         assert!(table.start_task(&queue(0)).is_none());
-        assert_eq!(table.next_pull_offset(&queue(0)), NextOffset::Unknown);
+        assert_eq!(table.next_pull_offset(&queue(0), first.generation), Some(NextOffset::Unknown));
         table.lock().set_pull_offset(&queue(0), 40);
         assert!(table.lock().accepts(&queue(0), first.generation));
 
@@ -298,12 +301,13 @@ mod tests {
         assert!(first.stop.is_cancelled());
         assert!(!table.lock().accepts(&queue(0), first.generation));
         assert!(!table.lock().accepts(&queue(0), second.generation), "a seek is pending");
-        assert_eq!(table.next_pull_offset(&queue(0)), NextOffset::Seek(7));
+        assert_eq!(table.next_pull_offset(&queue(0), first.generation), None, "the old task gets nothing");
+        assert_eq!(table.next_pull_offset(&queue(0), second.generation), Some(NextOffset::Seek(7)));
         assert_eq!(table.consume_offset(&queue(0)).unwrap().0, 7);
         assert!(table.lock().accepts(&queue(0), second.generation));
         table.set_consume_offset(&queue(0), 99, first.generation);
         assert_eq!(table.consume_offset(&queue(0)).unwrap().0, 7, "stale poll result ignored");
-        assert_eq!(table.next_pull_offset(&queue(0)), NextOffset::Pull(40));
+        assert_eq!(table.next_pull_offset(&queue(0), second.generation), Some(NextOffset::Pull(40)));
     }
 
     #[test]
@@ -322,7 +326,8 @@ mod tests {
         assert!(!table.is_paused(&queue(1)));
         let other = MessageQueue::new("U", "b", 0);
         table.replace_topic("U", vec![(other.clone(), None, 12)]);
-        assert_eq!(table.next_pull_offset(&other), NextOffset::Pull(12));
+        let ticket = table.start_task(&other).unwrap();
+        assert_eq!(table.next_pull_offset(&other, ticket.generation), Some(NextOffset::Pull(12)));
         table.replace_topic("T", Vec::new());
         assert_eq!(table.queues(), vec![other]);
         table.remove_topic("U");

@@ -89,8 +89,9 @@ async fn round(inner: &Inner, queue: &MessageQueue, ticket: &TaskTicket) -> Next
     if cache_is_full(inner, &pq) {
         return Next::After(DELAY_WHEN_CACHE_FULL);
     }
-    let offset = match next_pull_offset(inner, queue).await {
-        Ok(offset) => offset,
+    let offset = match next_pull_offset(inner, queue, ticket.generation).await {
+        Ok(Some(offset)) => offset,
+        Ok(None) => return Next::Stop,
         Err(error) => {
             tracing::warn!(%queue, %error, "failed to get the next pull offset");
             return Next::After(DELAY_WHEN_OFFSET_UNKNOWN);
@@ -134,9 +135,13 @@ fn cache_is_full(inner: &Inner, pq: &ProcessQueue) -> bool {
 
 /// Where to pull from: a pending seek, where the last pull ended, else the offset store (memory first, then the
 /// broker or file) and `consumeFromWhere` (Java's `nextPullOffset` + `RebalanceLitePullImpl#computePullFromWhere`).
-async fn next_pull_offset(inner: &Inner, queue: &MessageQueue) -> Result<i64> {
-    match inner.assigned.next_pull_offset(queue) {
-        NextOffset::Seek(offset) | NextOffset::Pull(offset) => Ok(offset),
+/// `None` when the task of `generation` was replaced.
+async fn next_pull_offset(inner: &Inner, queue: &MessageQueue, generation: u64) -> Result<Option<i64>> {
+    let Some(next) = inner.assigned.next_pull_offset(queue, generation) else {
+        return Ok(None);
+    };
+    match next {
+        NextOffset::Seek(offset) | NextOffset::Pull(offset) => Ok(Some(offset)),
         NextOffset::Unknown => {
             let memory = inner
                 .rebalance
@@ -144,9 +149,9 @@ async fn next_pull_offset(inner: &Inner, queue: &MessageQueue) -> Result<i64> {
                 .read_offset(queue, ReadOffsetType::ReadFromMemory)
                 .await;
             if memory >= 0 {
-                return Ok(memory);
+                return Ok(Some(memory));
             }
-            inner.rebalance.compute_pull_from_where(queue).await
+            inner.rebalance.compute_pull_from_where(queue).await.map(Some)
         }
     }
 }
