@@ -38,9 +38,8 @@ pub use config::{
 };
 pub use consumer::{
     AllocateStrategy, ConsumeFuture, ConsumeResult, DEFAULT_VIRTUAL_NODE_COUNT, LitePullConsumer,
-    LitePullConsumerConfig, MIN_AUTO_COMMIT_INTERVAL, MessageListener,
-    ProcessQueue, PullConsumer, PullResult, PullStatus, PushConsumer, PushConsumerConfig,
-    sort_for_allocation,
+    LitePullConsumerConfig, MIN_AUTO_COMMIT_INTERVAL, MessageListener, ProcessQueue, PullConsumer,
+    PullResult, PullStatus, PushConsumer, PushConsumerConfig, sort_for_allocation,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use fulmen_protocol::body::MessageQueue;

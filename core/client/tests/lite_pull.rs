@@ -33,7 +33,9 @@ fn config(cluster: &LocalCluster, group: &str) -> LitePullConsumerConfig {
 }
 
 async fn producer(cluster: &LocalCluster) -> Producer {
-    Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG")).await.unwrap()
+    Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG"))
+        .await
+        .unwrap()
 }
 
 fn body(message: &MessageView) -> String {
@@ -93,10 +95,15 @@ async fn poll_for(consumer: &LitePullConsumer, period: Duration) -> Vec<MessageV
 
 /// The group's offsets on the broker, asked with QUERY_CONSUMER_OFFSET through the pull primitive.
 async fn broker_offsets(cluster: &LocalCluster, group: &str, queues: &[MessageQueue]) -> BTreeMap<i32, i64> {
-    let primitive = PullConsumer::start(PullConsumerConfig::new(cluster.namesrv_addr(), group)).await.unwrap();
+    let primitive = PullConsumer::start(PullConsumerConfig::new(cluster.namesrv_addr(), group))
+        .await
+        .unwrap();
     let mut offsets = BTreeMap::new();
     for queue in queues {
-        offsets.insert(queue.queue_id, primitive.query_offset(queue).await.unwrap().unwrap_or(-1));
+        offsets.insert(
+            queue.queue_id,
+            primitive.query_offset(queue).await.unwrap().unwrap_or(-1),
+        );
     }
     primitive.shutdown().await;
     offsets
@@ -140,7 +147,9 @@ async fn assign_polls_every_message_of_four_queues_one_queue_batch_at_a_time() {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         let sent = send(&producer, "LiteAssign", "m", 60, "A").await;
-        let consumer = LitePullConsumer::start(config(&cluster, "CG_ASSIGN")).await.unwrap();
+        let consumer = LitePullConsumer::start(config(&cluster, "CG_ASSIGN"))
+            .await
+            .unwrap();
         let queues = queues_of(&consumer, "LiteAssign").await;
         assert_eq!(queues.len(), 4);
         consumer.assign(queues.clone()).unwrap();
@@ -159,7 +168,10 @@ async fn assign_polls_every_message_of_four_queues_one_queue_batch_at_a_time() {
         consumer.shutdown().await;
         consumer.shutdown().await;
         let error = consumer.poll(POLL).await.unwrap_err();
-        assert_eq!(error.message(), "The consumer not running, please start it first.");
+        assert_eq!(
+            error.message(),
+            "The consumer not running, please start it first."
+        );
     })
     .await;
 }
@@ -170,8 +182,12 @@ async fn two_subscribed_members_split_the_queues_and_consume_everything() {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         send(&producer, "LiteSplit", "warm", 1, "A").await;
-        let first = LitePullConsumer::start(config(&cluster, "CG_SPLIT")).await.unwrap();
-        let second = LitePullConsumer::start(config(&cluster, "CG_SPLIT")).await.unwrap();
+        let first = LitePullConsumer::start(config(&cluster, "CG_SPLIT"))
+            .await
+            .unwrap();
+        let second = LitePullConsumer::start(config(&cluster, "CG_SPLIT"))
+            .await
+            .unwrap();
         first.subscribe("LiteSplit", "*").await.unwrap();
         second.subscribe("LiteSplit", "*").await.unwrap();
         loop {
@@ -206,7 +222,9 @@ async fn auto_commit_reaches_the_broker_and_a_fresh_consumer_resumes_there() {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         let sent = send(&producer, "LiteAuto", "m", 30, "A").await;
-        let consumer = LitePullConsumer::start(config(&cluster, "CG_AUTO")).await.unwrap();
+        let consumer = LitePullConsumer::start(config(&cluster, "CG_AUTO"))
+            .await
+            .unwrap();
         let queues = queues_of(&consumer, "LiteAuto").await;
         consumer.assign(queues.clone()).unwrap();
         let polled = poll_until(&consumer, &sent).await;
@@ -215,14 +233,22 @@ async fn auto_commit_reaches_the_broker_and_a_fresh_consumer_resumes_there() {
         tokio::time::sleep(Duration::from_millis(1_100)).await;
         assert!(consumer.poll(POLL).await.unwrap().is_empty());
         wait_for_broker_offsets(&cluster, "CG_AUTO", &queues, &wanted).await;
-        assert_eq!(consumer.committed(&queues[0]).await.unwrap(), Some(wanted[&queues[0].queue_id]));
+        assert_eq!(
+            consumer.committed(&queues[0]).await.unwrap(),
+            Some(wanted[&queues[0].queue_id])
+        );
         consumer.shutdown().await;
 
         let later = send(&producer, "LiteAuto", "later", 8, "A").await;
-        let fresh = LitePullConsumer::start(config(&cluster, "CG_AUTO")).await.unwrap();
+        let fresh = LitePullConsumer::start(config(&cluster, "CG_AUTO"))
+            .await
+            .unwrap();
         fresh.assign(queues).unwrap();
         let polled = poll_until(&fresh, &later).await;
-        assert!(polled.iter().all(|m| later.contains(&body(m))), "nothing before the commit again");
+        assert!(
+            polled.iter().all(|m| later.contains(&body(m))),
+            "nothing before the commit again"
+        );
         fresh.shutdown().await;
     })
     .await;
@@ -247,10 +273,8 @@ async fn manual_commit_with_persist_is_on_the_broker_at_once() {
         assert!(before.values().all(|offset| *offset <= 0), "{before:?}");
 
         let wanted = next_offsets(&polled);
-        let offsets: HashMap<MessageQueue, i64> = queues
-            .iter()
-            .map(|q| (q.clone(), wanted[&q.queue_id]))
-            .collect();
+        let offsets: HashMap<MessageQueue, i64> =
+            queues.iter().map(|q| (q.clone(), wanted[&q.queue_id])).collect();
         consumer.commit(offsets, true).await.unwrap();
         wait_for_broker_offsets(&cluster, "CG_MANUAL", &queues, &wanted).await;
 
@@ -258,7 +282,10 @@ async fn manual_commit_with_persist_is_on_the_broker_at_once() {
         let more = send_to(&producer, &queues[1], "more", 3).await;
         poll_until(&consumer, &more).await;
         consumer.commit_sync().unwrap();
-        assert_eq!(consumer.committed(&queues[1]).await.unwrap(), Some(wanted[&queues[1].queue_id] + 3));
+        assert_eq!(
+            consumer.committed(&queues[1]).await.unwrap(),
+            Some(wanted[&queues[1].queue_id] + 3)
+        );
         consumer.shutdown().await;
     })
     .await;
@@ -275,7 +302,11 @@ async fn seek_back_redelivers_and_no_pre_seek_message_comes_out_after_a_seek() {
         let queue = consumer.fetch_message_queues("LiteSeek").await;
         // The topic does not exist before the first send.
         assert!(queue.is_err());
-        let warm = producer.send(Message::new("LiteSeek", "warm")).await.unwrap().queue;
+        let warm = producer
+            .send(Message::new("LiteSeek", "warm"))
+            .await
+            .unwrap()
+            .queue;
         let queues = queues_of(&consumer, "LiteSeek").await;
         let others: Vec<&MessageQueue> = queues.iter().filter(|q| **q != warm).collect();
         let queue = others[0].clone();
@@ -336,7 +367,9 @@ async fn pause_stops_a_queue_and_resume_restarts_it() {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         send(&producer, "LitePause", "warm", 1, "A").await;
-        let consumer = LitePullConsumer::start(config(&cluster, "CG_PAUSE")).await.unwrap();
+        let consumer = LitePullConsumer::start(config(&cluster, "CG_PAUSE"))
+            .await
+            .unwrap();
         let queues = queues_of(&consumer, "LitePause").await;
         let (paused, running) = (queues[0].clone(), queues[1].clone());
         consumer.seek_to_end(&paused).await.unwrap_err(); // not assigned yet
@@ -389,21 +422,30 @@ async fn tag_expressions_filter_in_both_modes_and_the_modes_exclude_each_other()
         let b = send(&producer, "LiteTags", "b", 10, "B").await;
         let c = send(&producer, "LiteTags", "c", 10, "C").await;
 
-        let assigned = LitePullConsumer::start(config(&cluster, "CG_TAGS_ASSIGN").assign_expression("LiteTags", "A"))
-            .await
-            .unwrap();
+        let assigned =
+            LitePullConsumer::start(config(&cluster, "CG_TAGS_ASSIGN").assign_expression("LiteTags", "A"))
+                .await
+                .unwrap();
         let queues = queues_of(&assigned, "LiteTags").await;
         assigned.assign(queues).unwrap();
         let error = assigned.subscribe("LiteTags", "*").await.unwrap_err();
         assert_eq!(error.message(), "Subscribe and assign are mutually exclusive.");
         poll_until(&assigned, &a).await;
-        let rest: BTreeSet<String> = poll_for(&assigned, Duration::from_millis(600)).await.iter().map(body).collect();
+        let rest: BTreeSet<String> = poll_for(&assigned, Duration::from_millis(600))
+            .await
+            .iter()
+            .map(body)
+            .collect();
         assert!(rest.is_empty(), "{rest:?}");
         assigned.shutdown().await;
 
-        let subscribed = LitePullConsumer::start(config(&cluster, "CG_TAGS_SUB")).await.unwrap();
+        let subscribed = LitePullConsumer::start(config(&cluster, "CG_TAGS_SUB"))
+            .await
+            .unwrap();
         subscribed.subscribe("LiteTags", "A || C").await.unwrap();
-        let error = subscribed.assign(vec![MessageQueue::new("LiteTags", "x", 0)]).unwrap_err();
+        let error = subscribed
+            .assign(vec![MessageQueue::new("LiteTags", "x", 0)])
+            .unwrap_err();
         assert_eq!(error.message(), "Subscribe and assign are mutually exclusive.");
         let error = subscribed.assign(Vec::new()).unwrap_err();
         assert_eq!(error.message(), "Message queues can not be null or empty.");
@@ -412,7 +454,11 @@ async fn tag_expressions_filter_in_both_modes_and_the_modes_exclude_each_other()
         let wanted: BTreeSet<String> = a.union(&c).cloned().collect();
         let polled: BTreeSet<String> = poll_until(&subscribed, &wanted).await.iter().map(body).collect();
         assert!(polled.is_disjoint(&b));
-        let rest: BTreeSet<String> = poll_for(&subscribed, Duration::from_millis(600)).await.iter().map(body).collect();
+        let rest: BTreeSet<String> = poll_for(&subscribed, Duration::from_millis(600))
+            .await
+            .iter()
+            .map(body)
+            .collect();
         assert!(rest.is_disjoint(&b));
         subscribed.shutdown().await;
     })

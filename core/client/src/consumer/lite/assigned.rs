@@ -87,7 +87,11 @@ impl Locked<'_> {
     /// messages and move the pull offset.
     pub(crate) fn accepts(&self, queue: &MessageQueue, generation: u64) -> bool {
         self.states.get(queue).is_some_and(|state| {
-            state.seek_offset == -1 && state.task.as_ref().is_some_and(|task| task.generation == generation)
+            state.seek_offset == -1
+                && state
+                    .task
+                    .as_ref()
+                    .is_some_and(|task| task.generation == generation)
         })
     }
 
@@ -116,18 +120,25 @@ impl Locked<'_> {
 
 impl AssignedQueues {
     fn states(&self) -> MutexGuard<'_, HashMap<MessageQueue, QueueState>> {
-        self.states.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.states
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The table locked; see [`Locked`].
     pub(crate) fn lock(&self) -> Locked<'_> {
-        Locked { states: self.states() }
+        Locked {
+            states: self.states(),
+        }
     }
 
     /// Replaces the whole set with `queues` (assign): removed queues are dropped and their tasks stopped; new ones
     /// get a fresh process queue. Returns the queues that were added.
     pub(crate) fn replace_all(&self, queues: &[MessageQueue]) -> Vec<MessageQueue> {
-        self.replace_where(|_| true, queues.iter().map(|queue| (queue.clone(), None, -1)).collect())
+        self.replace_where(
+            |_| true,
+            queues.iter().map(|queue| (queue.clone(), None, -1)).collect(),
+        )
     }
 
     /// Replaces the queues of `topic` with `queues` (a rebalance result): each given with the rebalance's process
@@ -203,7 +214,11 @@ impl AssignedQueues {
     /// Forgets the task of `generation` when it ends by itself, so a later [`Self::start_task`] can start another.
     pub(crate) fn task_ended(&self, queue: &MessageQueue, generation: u64) {
         if let Some(state) = self.states().get_mut(queue) {
-            if state.task.as_ref().is_some_and(|task| task.generation == generation) {
+            if state
+                .task
+                .as_ref()
+                .is_some_and(|task| task.generation == generation)
+            {
                 state.task = None;
             }
         }
@@ -247,7 +262,11 @@ impl AssignedQueues {
     pub(crate) fn next_pull_offset(&self, queue: &MessageQueue, generation: u64) -> Option<NextOffset> {
         let mut states = self.states();
         let state = states.get_mut(queue)?;
-        if state.task.as_ref().is_none_or(|task| task.generation != generation) {
+        if state
+            .task
+            .as_ref()
+            .is_none_or(|task| task.generation != generation)
+        {
             return None;
         }
         if state.seek_offset != -1 {
@@ -272,7 +291,11 @@ impl AssignedQueues {
     /// Records what `poll` handed out from the task of `generation`; ignored when a seek has replaced that task.
     pub(crate) fn set_consume_offset(&self, queue: &MessageQueue, offset: i64, generation: u64) {
         if let Some(state) = self.states().get_mut(queue) {
-            if state.task.as_ref().is_some_and(|task| task.generation == generation) {
+            if state
+                .task
+                .as_ref()
+                .is_some_and(|task| task.generation == generation)
+            {
                 state.consume_offset = offset;
             }
         }
@@ -293,21 +316,41 @@ mod tests {
         assert_eq!(table.replace_all(&[queue(0), queue(1)]), vec![queue(0), queue(1)]);
         let first = table.start_task(&queue(0)).unwrap();
         assert!(table.start_task(&queue(0)).is_none());
-        assert_eq!(table.next_pull_offset(&queue(0), first.generation), Some(NextOffset::Unknown));
+        assert_eq!(
+            table.next_pull_offset(&queue(0), first.generation),
+            Some(NextOffset::Unknown)
+        );
         table.lock().set_pull_offset(&queue(0), 40);
         assert!(table.lock().accepts(&queue(0), first.generation));
 
         let second = table.lock().seek(&queue(0), 7).unwrap();
         assert!(first.stop.is_cancelled());
         assert!(!table.lock().accepts(&queue(0), first.generation));
-        assert!(!table.lock().accepts(&queue(0), second.generation), "a seek is pending");
-        assert_eq!(table.next_pull_offset(&queue(0), first.generation), None, "the old task gets nothing");
-        assert_eq!(table.next_pull_offset(&queue(0), second.generation), Some(NextOffset::Seek(7)));
+        assert!(
+            !table.lock().accepts(&queue(0), second.generation),
+            "a seek is pending"
+        );
+        assert_eq!(
+            table.next_pull_offset(&queue(0), first.generation),
+            None,
+            "the old task gets nothing"
+        );
+        assert_eq!(
+            table.next_pull_offset(&queue(0), second.generation),
+            Some(NextOffset::Seek(7))
+        );
         assert_eq!(table.consume_offset(&queue(0)).unwrap().0, 7);
         assert!(table.lock().accepts(&queue(0), second.generation));
         table.set_consume_offset(&queue(0), 99, first.generation);
-        assert_eq!(table.consume_offset(&queue(0)).unwrap().0, 7, "stale poll result ignored");
-        assert_eq!(table.next_pull_offset(&queue(0), second.generation), Some(NextOffset::Pull(40)));
+        assert_eq!(
+            table.consume_offset(&queue(0)).unwrap().0,
+            7,
+            "stale poll result ignored"
+        );
+        assert_eq!(
+            table.next_pull_offset(&queue(0), second.generation),
+            Some(NextOffset::Pull(40))
+        );
     }
 
     #[test]
@@ -327,7 +370,10 @@ mod tests {
         let other = MessageQueue::new("U", "b", 0);
         table.replace_topic("U", vec![(other.clone(), None, 12)]);
         let ticket = table.start_task(&other).unwrap();
-        assert_eq!(table.next_pull_offset(&other, ticket.generation), Some(NextOffset::Pull(12)));
+        assert_eq!(
+            table.next_pull_offset(&other, ticket.generation),
+            Some(NextOffset::Pull(12))
+        );
         table.replace_topic("T", Vec::new());
         assert_eq!(table.queues(), vec![other]);
         table.remove_topic("U");

@@ -32,7 +32,9 @@ pub(crate) struct ConsumeBuffer {
 
 impl ConsumeBuffer {
     fn requests(&self) -> MutexGuard<'_, VecDeque<ConsumeRequest>> {
-        self.requests.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Appends a batch and wakes a waiting `take`.
@@ -106,7 +108,12 @@ mod tests {
         assert_eq!(buffer.len(), 2);
         let soon = Instant::now() + Duration::from_millis(50);
         assert_eq!(buffer.take(soon).await.unwrap().queue.queue_id, 2);
-        assert!(buffer.take(Instant::now() + Duration::from_millis(50)).await.is_none());
+        assert!(
+            buffer
+                .take(Instant::now() + Duration::from_millis(50))
+                .await
+                .is_none()
+        );
     }
 
     #[tokio::test]
@@ -118,7 +125,10 @@ mod tests {
         };
         tokio::time::sleep(Duration::from_millis(20)).await;
         buffer.push(request(3, &Arc::new(ProcessQueue::new())));
-        let taken = tokio::time::timeout(Duration::from_secs(5), waiter).await.unwrap().unwrap();
+        let taken = tokio::time::timeout(Duration::from_secs(5), waiter)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(taken.unwrap().queue.queue_id, 3);
     }
 }

@@ -34,7 +34,11 @@ impl LitePullConsumer {
                 tracing::error!(%queue, "consumerOffset is -1 in the message queue");
                 continue;
             }
-            if inner.assigned.process_queue(queue).is_some_and(|pq| !pq.is_dropped()) {
+            if inner
+                .assigned
+                .process_queue(queue)
+                .is_some_and(|pq| !pq.is_dropped())
+            {
                 inner.rebalance.offset_store.update_offset(queue, *offset, false);
             }
         }

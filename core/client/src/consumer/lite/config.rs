@@ -131,8 +131,13 @@ impl LitePullConsumerConfig {
                 "consumerGroup can not equal DEFAULT_CONSUMER, please specify another one.",
             ));
         }
-        if !matches!(self.message_model, MessageModel::Clustering | MessageModel::Broadcasting) {
-            return Err(Error::invalid_argument("messageModel must be CLUSTERING or BROADCASTING"));
+        if !matches!(
+            self.message_model,
+            MessageModel::Clustering | MessageModel::Broadcasting
+        ) {
+            return Err(Error::invalid_argument(
+                "messageModel must be CLUSTERING or BROADCASTING",
+            ));
         }
         if !matches!(
             self.consume_from_where,
@@ -183,7 +188,9 @@ impl LitePullConsumerConfig {
             ("rebalance_interval", self.rebalance_interval),
         ] {
             if value.is_zero() {
-                return Err(Error::invalid_argument(format!("{name} must be longer than zero")));
+                return Err(Error::invalid_argument(format!(
+                    "{name} must be longer than zero"
+                )));
             }
         }
         if self.max_message_size == 0 {
@@ -227,15 +234,31 @@ mod tests {
     fn bad_values_use_javas_wording() {
         let mut config = LitePullConsumerConfig::new("127.0.0.1:9876", "CG");
         config.consume_from_where = ConsumeFromWhere::ConsumeFromMaxOffset;
-        assert_eq!(config.validate().unwrap_err().message(), "Invalid ConsumeFromWhere Value");
+        assert_eq!(
+            config.validate().unwrap_err().message(),
+            "Invalid ConsumeFromWhere Value"
+        );
         let mut config = LitePullConsumerConfig::new("127.0.0.1:9876", "CG");
         config.consumer_timeout_when_suspend = Duration::from_secs(10);
-        assert!(config.validate().unwrap_err().message().starts_with("Long polling mode"));
+        assert!(
+            config
+                .validate()
+                .unwrap_err()
+                .message()
+                .starts_with("Long polling mode")
+        );
         let mut config = LitePullConsumerConfig::new("127.0.0.1:9876", "CG");
         config.auto_commit_interval = Duration::from_millis(999);
         assert!(config.validate().is_err());
         let config = LitePullConsumerConfig::new("127.0.0.1:9876", "CG").assign_expression("T", " ");
-        assert_eq!(config.validate().unwrap_err().message(), "subExpression can not be null or empty.");
-        assert!(LitePullConsumerConfig::new("127.0.0.1:9876", "DEFAULT_CONSUMER").validate().is_err());
+        assert_eq!(
+            config.validate().unwrap_err().message(),
+            "subExpression can not be null or empty."
+        );
+        assert!(
+            LitePullConsumerConfig::new("127.0.0.1:9876", "DEFAULT_CONSUMER")
+                .validate()
+                .is_err()
+        );
     }
 }

@@ -26,7 +26,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use fulmen_protocol::body::{ConsumeFromWhere, ConsumeType, ConsumerData, MessageModel, MessageQueue, SubscriptionData};
+use fulmen_protocol::body::{
+    ConsumeFromWhere, ConsumeType, ConsumerData, MessageModel, MessageQueue, SubscriptionData,
+};
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -107,7 +109,11 @@ impl LitePullConsumer {
         };
         let instance = ClientInstance::start(client)?;
         let offset_store = Arc::new(if broadcasting {
-            OffsetStore::local_file(&config.local_offset_store_dir, instance.client_id(), &config.group)
+            OffsetStore::local_file(
+                &config.local_offset_store_dir,
+                instance.client_id(),
+                &config.group,
+            )
         } else {
             OffsetStore::remote(instance.clone(), &config.group)
         });
@@ -166,7 +172,11 @@ impl LitePullConsumer {
         inner.set_mode(Mode::Subscribe)?;
         inner
             .rebalance
-            .set_subscription(SubscriptionData::from_tag_expression(topic, expression, unix_millis()));
+            .set_subscription(SubscriptionData::from_tag_expression(
+                topic,
+                expression,
+                unix_millis(),
+            ));
         inner.register_with_heartbeat();
         inner.instance.heartbeat_all_brokers().await;
         if let Err(error) = inner.instance.update_route(topic).await {
@@ -190,7 +200,9 @@ impl LitePullConsumer {
         let inner = self.inner();
         inner.ensure_running()?;
         if queues.is_empty() {
-            return Err(Error::invalid_argument("Message queues can not be null or empty."));
+            return Err(Error::invalid_argument(
+                "Message queues can not be null or empty.",
+            ));
         }
         inner.set_mode(Mode::Assign)?;
         let added = inner.assigned.replace_all(&queues);
@@ -216,7 +228,11 @@ impl LitePullConsumer {
         let Some(request) = inner.buffer.take(deadline).await else {
             return Ok(Vec::new());
         };
-        let offsets: Vec<i64> = request.messages.iter().map(|message| message.queue_offset).collect();
+        let offsets: Vec<i64> = request
+            .messages
+            .iter()
+            .map(|message| message.queue_offset)
+            .collect();
         let consumed = request.pq.remove_messages(&offsets);
         inner
             .assigned
@@ -359,7 +375,11 @@ impl Inner {
         if self.assigned.contains(queue) {
             return Ok(());
         }
-        let hint = if self.mode() == Mode::Subscribe { ", may be rebalancing" } else { "" };
+        let hint = if self.mode() == Mode::Subscribe {
+            ", may be rebalancing"
+        } else {
+            ""
+        };
         Err(Error::invalid_argument(format!(
             "The message queue is not in assigned list{hint}, message queue: {queue}"
         )))
@@ -407,7 +427,7 @@ fn rebalance_config(config: &LitePullConsumerConfig) -> RebalanceConfig {
     RebalanceConfig {
         group: config.group.clone(),
         message_model: config.message_model.clone(),
-        strategy: config.allocate_strategy.clone(),
+        strategy: config.allocate_strategy,
         consume_from_where: config.consume_from_where.clone(),
         consume_timestamp: config.consume_timestamp.clone(),
         orderly: false,

@@ -15,7 +15,10 @@ pub(super) fn register(inner: &Arc<Inner>) {
         RequestCode::NOTIFY_CONSUMER_IDS_CHANGED,
         processor_fn(move |_ctx, _request| {
             if let Some(inner) = weak.upgrade() {
-                tracing::debug!(group = inner.config.group, "consumer ids changed; rebalancing now");
+                tracing::debug!(
+                    group = inner.config.group,
+                    "consumer ids changed; rebalancing now"
+                );
                 inner.rebalance.wakeup();
             }
             async { None }

@@ -2,10 +2,10 @@
 //! `#maxOffset`, `#searchOffset`): GET_MIN_OFFSET here, GET_MAX_OFFSET and SEARCH_OFFSET_BY_TIMESTAMP shared with
 //! the rebalance's start-offset computation.
 
+use fulmen_protocol::RemotingCommand;
 use fulmen_protocol::RequestCode;
 use fulmen_protocol::body::MessageQueue;
 use fulmen_protocol::header::{GetMinOffsetRequestHeader, GetMinOffsetResponseHeader};
-use fulmen_protocol::RemotingCommand;
 
 use crate::error::Result;
 

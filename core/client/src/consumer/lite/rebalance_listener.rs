@@ -28,7 +28,9 @@ impl LiteRebalanceListener {
     }
 
     fn start_offsets(&self) -> std::sync::MutexGuard<'_, HashMap<MessageQueue, i64>> {
-        self.start_offsets.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.start_offsets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

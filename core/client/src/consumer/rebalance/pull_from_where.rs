@@ -108,7 +108,11 @@ impl RebalanceCore {
         Ok(response.decode_header::<SearchOffsetResponseHeader>()?.offset)
     }
 
-    pub(crate) async fn offset_call(&self, queue: &MessageQueue, request: RemotingCommand) -> Result<RemotingCommand> {
+    pub(crate) async fn offset_call(
+        &self,
+        queue: &MessageQueue,
+        request: RemotingCommand,
+    ) -> Result<RemotingCommand> {
         let addr = master_addr_of(&self.instance, queue).await?;
         let timeout: Duration = self.instance.config().rpc_timeout;
         let response = self.instance.invoke_broker(&addr, request, timeout).await?;

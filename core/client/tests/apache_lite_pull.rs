@@ -1,0 +1,184 @@
+//! The lite pull consumer against the official Apache RocketMQ 5.3.3 name server and broker (feature `apache`):
+//! assign + poll of every queue with LITE_PULL_MESSAGE, a manual commit with persist read back by
+//! QUERY_CONSUMER_OFFSET, auto commit at shutdown, subscribe (rebalance through GET_CONSUMER_LIST_BY_GROUP), and a
+//! seek back that re-delivers.
+//!
+//! One Apache cluster serves every test of this binary; each test uses its own topic and group. Run with
+//! `cargo test -p fulmen-client --features apache --test apache_lite_pull` (needs Java and Maven).
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
+#[allow(unused_imports, dead_code)] // this binary does not run the Java client
+mod apache;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::future::Future;
+use std::time::Duration;
+
+use apache::ApacheCluster;
+use fulmen_client::{
+    ConsumeFromWhere, LitePullConsumer, LitePullConsumerConfig, Message, MessageQueue, MessageView, Producer,
+    ProducerConfig, PullConsumer, PullConsumerConfig,
+};
+
+const TEST_BOUND: Duration = Duration::from_secs(60);
+const POLL: Duration = Duration::from_millis(200);
+
+async fn bounded<F: Future>(test: F) -> F::Output {
+    tokio::time::timeout(TEST_BOUND, test)
+        .await
+        .expect("the test did not finish within its time bound")
+}
+
+fn config(group: &str) -> LitePullConsumerConfig {
+    let mut config = LitePullConsumerConfig::new(ApacheCluster::shared().namesrv_addr.clone(), group);
+    config.consume_from_where = ConsumeFromWhere::ConsumeFromFirstOffset;
+    config.auto_commit_interval = Duration::from_secs(1);
+    config.persist_offset_interval = Duration::from_millis(300);
+    config.rebalance_interval = Duration::from_secs(1);
+    config
+}
+
+fn body(message: &MessageView) -> String {
+    String::from_utf8(message.body.to_vec()).unwrap()
+}
+
+/// Sends `count` messages to `topic` (auto-created by the first send); returns their bodies.
+async fn send(topic: &str, count: usize) -> BTreeSet<String> {
+    let namesrv = ApacheCluster::shared().namesrv_addr.clone();
+    let producer = Producer::start(ProducerConfig::new(namesrv, format!("{topic}PG")))
+        .await
+        .unwrap();
+    let mut bodies = BTreeSet::new();
+    for i in 0..count {
+        let body = format!("{topic}-{i}");
+        producer
+            .send(Message::new(topic, body.clone()).with_tags("A"))
+            .await
+            .unwrap();
+        bodies.insert(body);
+    }
+    producer.shutdown().await;
+    bodies
+}
+
+/// The queues of `topic` once the name server has its route.
+async fn queues_of(consumer: &LitePullConsumer, topic: &str) -> Vec<MessageQueue> {
+    loop {
+        match consumer.fetch_message_queues(topic).await {
+            Ok(queues) => return queues,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+}
+
+/// Polls until `wanted` were all seen; returns every message polled.
+async fn poll_until(consumer: &LitePullConsumer, wanted: &BTreeSet<String>) -> Vec<MessageView> {
+    let mut all = Vec::new();
+    let mut seen = BTreeSet::new();
+    while !wanted.is_subset(&seen) {
+        for message in consumer.poll(POLL).await.unwrap() {
+            seen.insert(body(&message));
+            all.push(message);
+        }
+    }
+    all
+}
+
+/// Per queue id: one past the largest offset polled.
+fn next_offsets(messages: &[MessageView]) -> BTreeMap<i32, i64> {
+    let mut next = BTreeMap::new();
+    for message in messages {
+        let entry = next.entry(message.queue.queue_id).or_insert(0);
+        *entry = (*entry).max(message.queue_offset + 1);
+    }
+    next
+}
+
+/// Waits until Apache's broker answers QUERY_CONSUMER_OFFSET of `group` with `wanted` for the queues in it.
+async fn wait_for_broker_offsets(group: &str, queues: &[MessageQueue], wanted: &BTreeMap<i32, i64>) {
+    let namesrv = ApacheCluster::shared().namesrv_addr.clone();
+    let primitive = PullConsumer::start(PullConsumerConfig::new(namesrv, group))
+        .await
+        .unwrap();
+    loop {
+        let mut offsets = BTreeMap::new();
+        for queue in queues.iter().filter(|q| wanted.contains_key(&q.queue_id)) {
+            offsets.insert(
+                queue.queue_id,
+                primitive.query_offset(queue).await.unwrap().unwrap_or(-1),
+            );
+        }
+        if &offsets == wanted {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    primitive.shutdown().await;
+}
+
+#[tokio::test]
+async fn assign_poll_and_manual_commit_against_apache() {
+    bounded(async {
+        let topic = "FulmenLiteAssign";
+        let sent = send(topic, 30).await;
+        let mut manual = config("FulmenLiteAssignCG");
+        manual.auto_commit = false;
+        let consumer = LitePullConsumer::start(manual).await.unwrap();
+        let queues = queues_of(&consumer, topic).await;
+        consumer.assign(queues.clone()).unwrap();
+        let polled = poll_until(&consumer, &sent).await;
+        assert_eq!(polled.len(), sent.len(), "each message once");
+        assert!(
+            polled
+                .iter()
+                .all(|m| m.topic == topic && m.tags.as_deref() == Some("A"))
+        );
+
+        let wanted = next_offsets(&polled);
+        let offsets: HashMap<MessageQueue, i64> = queues
+            .iter()
+            .filter_map(|q| wanted.get(&q.queue_id).map(|offset| (q.clone(), *offset)))
+            .collect();
+        consumer.commit(offsets, true).await.unwrap();
+        wait_for_broker_offsets("FulmenLiteAssignCG", &queues, &wanted).await;
+        let first = queues.iter().find(|q| wanted.contains_key(&q.queue_id)).unwrap();
+        assert_eq!(
+            consumer.committed(first).await.unwrap(),
+            Some(wanted[&first.queue_id])
+        );
+        consumer.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn subscribe_poll_seek_back_and_auto_commit_at_shutdown_against_apache() {
+    bounded(async {
+        let topic = "FulmenLiteSubscribe";
+        let sent = send(topic, 24).await;
+        let mut slow = config("FulmenLiteSubscribeCG");
+        slow.auto_commit_interval = Duration::from_secs(600);
+        slow.persist_offset_interval = Duration::from_secs(600);
+        let consumer = LitePullConsumer::start(slow).await.unwrap();
+        consumer.subscribe(topic, "*").await.unwrap();
+        let polled = poll_until(&consumer, &sent).await;
+
+        // Seek one queue back to its start: its messages come again, from offset 0 on.
+        let queue = polled[0].queue.clone();
+        let count = polled.iter().filter(|m| m.queue == queue).count();
+        consumer.seek(&queue, 0).await.unwrap();
+        let mut expected = 0;
+        while expected < i64::try_from(count).unwrap() {
+            for message in consumer.poll(POLL).await.unwrap() {
+                assert_eq!(message.queue, queue);
+                assert_eq!(message.queue_offset, expected);
+                expected += 1;
+            }
+        }
+
+        consumer.shutdown().await;
+        let queues: Vec<MessageQueue> = polled.iter().map(|m| m.queue.clone()).collect();
+        wait_for_broker_offsets("FulmenLiteSubscribeCG", &queues, &next_offsets(&polled)).await;
+    })
+    .await;
+}
