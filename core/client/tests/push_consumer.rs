@@ -316,3 +316,65 @@ async fn flow_control_bounds_the_cache_of_a_slow_listener() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broadcasting_members_each_get_everything_and_resume_from_the_local_offset_file() {
+    bounded(async {
+        let cluster = cluster().await;
+        let dir = std::env::temp_dir().join(format!("fulmen-push-offsets-{}", std::process::id()));
+        let producer = Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG"))
+            .await
+            .unwrap();
+        let sent = send(&producer, "PushBroadcast", 0..20).await;
+        let broadcast = |cluster: &LocalCluster| {
+            let mut config = config(cluster, "CG_BC", "PushBroadcast");
+            config.message_model = fulmen_client::MessageModel::Broadcasting;
+            config.local_offset_store_dir = dir.clone();
+            config
+        };
+        let (first, second) = (Seen::default(), Seen::default());
+        let failing = {
+            let first = first.clone();
+            move |messages: Vec<MessageView>| {
+                first.0.lock().unwrap().extend(messages);
+                std::future::ready(ConsumeResult::ReconsumeLater)
+            }
+        };
+        let a = PushConsumer::start(broadcast(&cluster), failing).await.unwrap();
+        let b = PushConsumer::start(broadcast(&cluster), second.listener())
+            .await
+            .unwrap();
+        eventually(|| first.bodies() == sent && second.bodies() == sent).await;
+        assert!(!a.assigned_queues().iter().any(|q| q.topic.starts_with("%RETRY%")));
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert_eq!(
+            first.all().len(),
+            20,
+            "broadcast failures are not delivered again"
+        );
+        a.shutdown().await;
+        b.shutdown().await;
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "one <ip>@DEFAULT directory");
+        let text = std::fs::read_to_string(files[0].join("CG_BC").join("offsets.json")).unwrap();
+        assert!(text.starts_with(r#"{"offsetTable":{{"brokerName":"#), "{text}");
+        assert!(text.contains(r#""topic":"PushBroadcast"}:"#), "{text}");
+
+        let later = send(&producer, "PushBroadcast", 20..25).await;
+        let third = Seen::default();
+        let c = PushConsumer::start(broadcast(&cluster), third.listener())
+            .await
+            .unwrap();
+        eventually(|| third.bodies() == later).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(third.bodies(), later);
+        c.shutdown().await;
+        std::fs::remove_dir_all(&dir).unwrap();
+        producer.shutdown().await;
+        cluster.shutdown().await;
+    })
+    .await;
+}

@@ -151,6 +151,14 @@ impl ProcessQueue {
         self.cache().accumulated
     }
 
+    /// Orderly: the smallest and largest offsets being consumed and their count (zeros when none).
+    pub fn consuming_range(&self) -> (i64, i64, usize) {
+        let cache = self.cache();
+        let first = cache.consuming_orderly.keys().next().copied().unwrap_or(0);
+        let last = cache.consuming_orderly.keys().next_back().copied().unwrap_or(0);
+        (first, last, cache.consuming_orderly.len())
+    }
+
     /// Orderly: moves up to `n` of the smallest cached messages to the consuming set and returns them; when none
     /// is left the queue is marked not consuming.
     pub fn take_messages(&self, n: usize) -> Vec<MessageView> {
@@ -265,11 +273,6 @@ impl ProcessQueue {
     /// Whether an orderly consume task is running or due.
     pub fn is_consuming(&self) -> bool {
         self.cache().consuming
-    }
-
-    /// The number of messages taken by the orderly listener and not committed yet.
-    pub fn consuming_count(&self) -> usize {
-        self.cache().consuming_orderly.len()
     }
 }
 

@@ -18,6 +18,7 @@ mod register;
 mod register_compressed;
 mod reset_offset;
 mod route;
+mod running_info;
 mod stats;
 mod subscription;
 
@@ -40,5 +41,10 @@ pub use register::{
 };
 pub use reset_offset::ResetOffsetBody;
 pub use route::{BrokerData, MASTER_ID, QueueData, TopicRouteData, route_json_style};
+pub use running_info::{
+    CmResult, ConsumeMessageDirectlyResult, ConsumeStatus, ConsumerRunningInfo, PROP_CLIENT_VERSION,
+    PROP_CONSUME_ORDERLY, PROP_CONSUME_TYPE, PROP_CONSUMER_START_TIMESTAMP, PROP_NAMESERVER_ADDR,
+    PROP_THREADPOOL_CORE_SIZE, ProcessQueueInfo,
+};
 pub use stats::{ConsumeStats, OffsetWrapper, TopicOffset, TopicStatsTable};
 pub use subscription::SUBSCRIBE_ALL;

@@ -37,6 +37,7 @@ impl LocalFileOffsetStore {
     }
 
     /// The file path.
+    #[cfg(test)]
     pub(crate) fn path(&self) -> &Path {
         &self.path
     }
@@ -50,13 +51,8 @@ impl LocalFileOffsetStore {
     }
 
     pub(super) fn read(&self, queue: &MessageQueue, read: ReadOffsetType) -> i64 {
-        if read != ReadOffsetType::ReadFromStore {
-            if let Some(offset) = self.table.get(queue) {
-                return offset;
-            }
-            if read == ReadOffsetType::ReadFromMemory {
-                return -1;
-            }
+        if read == ReadOffsetType::ReadFromMemory {
+            return self.table.get(queue).unwrap_or(-1);
         }
         match self.read_file() {
             Ok(offsets) => match offsets.get(queue) {

@@ -10,7 +10,6 @@ mod local_file;
 mod remote;
 mod table;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use fulmen_protocol::body::MessageQueue;
@@ -28,8 +27,6 @@ pub(crate) enum ReadOffsetType {
     ReadFromMemory,
     /// The broker or file; −1 when it has none, −2 when asking failed (remote only).
     ReadFromStore,
-    /// Memory, else the store.
-    MemoryFirstThenStore,
 }
 
 /// A consumer group's offsets.
@@ -108,12 +105,5 @@ impl OffsetStore {
     /// Forgets `queue`.
     pub(crate) fn remove_offset(&self, queue: &MessageQueue) {
         self.table().remove(queue);
-    }
-
-    /// The in-memory offsets of `topic`'s queues.
-    pub(crate) fn offsets_of(&self, topic: &str) -> HashMap<MessageQueue, i64> {
-        let mut offsets = self.table().snapshot();
-        offsets.retain(|queue, _| queue.topic == topic);
-        offsets
     }
 }

@@ -31,13 +31,8 @@ impl RemoteOffsetStore {
     }
 
     pub(super) async fn read(&self, queue: &MessageQueue, read: ReadOffsetType) -> i64 {
-        if read != ReadOffsetType::ReadFromStore {
-            if let Some(offset) = self.table.get(queue) {
-                return offset;
-            }
-            if read == ReadOffsetType::ReadFromMemory {
-                return -1;
-            }
+        if read == ReadOffsetType::ReadFromMemory {
+            return self.table.get(queue).unwrap_or(-1);
         }
         match self.query(queue).await {
             Ok(Some(offset)) => {

@@ -89,10 +89,14 @@ pub struct PushConsumerConfig {
     /// (`rocketmq.client.maxTimeConsumeContinuously`, 60 s).
     pub max_time_consume_continuously: Duration,
     /// Where broadcasting consumers keep their offset files (`rocketmq.client.localOffsetStoreDir`,
-    /// `~/.rocketmq_offsets`).
+    /// `~/.rocketmq_offsets`): `<dir>/<ip>@DEFAULT/<group>/offsets.json`, the path of a Java broadcasting
+    /// consumer with the default instance name.
     pub local_offset_store_dir: PathBuf,
     /// The largest body a pulled message may decompress to (4 MiB).
     pub max_message_size: usize,
+    /// The pause between dropping the queues and applying the offsets of a RESET_CONSUMER_CLIENT_OFFSET (Java's
+    /// fixed 10 s).
+    pub reset_offset_pause: Duration,
 }
 
 impl PushConsumerConfig {
@@ -130,6 +134,7 @@ impl PushConsumerConfig {
             max_time_consume_continuously: Duration::from_secs(60),
             local_offset_store_dir: default_local_offset_dir(),
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            reset_offset_pause: Duration::from_secs(10),
         }
     }
 

@@ -31,11 +31,10 @@ pub(super) async fn start(
     config.validate()?;
     let instance = ClientInstance::start(config.client.clone())?;
     let offset_store = Arc::new(match config.message_model {
-        MessageModel::Broadcasting => OffsetStore::local_file(
-            &config.local_offset_store_dir,
-            instance.client_id(),
-            &config.group,
-        ),
+        MessageModel::Broadcasting => {
+            let client_id = format!("{}@DEFAULT", identity::local_ip());
+            OffsetStore::local_file(&config.local_offset_store_dir, &client_id, &config.group)
+        }
         _ => OffsetStore::remote(instance.clone(), &config.group),
     });
     offset_store.load()?;

@@ -12,11 +12,13 @@
 
 mod concurrently;
 pub(crate) mod config;
+mod consume_directly;
 mod lifecycle;
 pub(crate) mod listener;
 mod orderly;
 mod processors;
 mod pull_loop;
+mod reset_offset;
 mod running_info;
 mod send_back;
 

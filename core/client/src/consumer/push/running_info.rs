@@ -1,7 +1,112 @@
-//! GET_CONSUMER_RUNNING_INFO, RESET_CONSUMER_CLIENT_OFFSET and CONSUME_MESSAGE_DIRECTLY handlers.
+//! GET_CONSUMER_RUNNING_INFO (Java's `DefaultMQPushConsumerImpl#consumerRunningInfo` +
+//! `MQClientInstance#consumerRunningInfo`): the consumer's settings as properties (with the `PROP_*` keys
+//! `mqadmin consumerStatus` reads), its subscriptions and the state of every owned queue. Consume rates are not
+//! measured: every `statusTable` entry is zero.
 
-use std::sync::Arc;
+use fulmen_protocol::body::{
+    ConsumeStatus, ConsumerRunningInfo, PROP_CLIENT_VERSION, PROP_CONSUME_ORDERLY, PROP_CONSUME_TYPE,
+    PROP_CONSUMER_START_TIMESTAMP, PROP_NAMESERVER_ADDR, PROP_THREADPOOL_CORE_SIZE, ProcessQueueInfo,
+};
 
 use super::PushInner;
+use crate::consumer::offset_store::ReadOffsetType;
 
-pub(super) fn register(_inner: &Arc<PushInner>) {}
+const MIB: u64 = 1024 * 1024;
+/// `MQVersion.getVersionDesc` of the version Fulmen speaks.
+const CLIENT_VERSION: &str = "V5_3_3";
+
+impl PushInner {
+    /// The running info of this consumer.
+    pub(super) async fn running_info(&self) -> ConsumerRunningInfo {
+        let mut info = ConsumerRunningInfo::default();
+        let config = &self.config;
+        let properties = [
+            ("consumerGroup", config.group.clone()),
+            ("messageModel", config.message_model.as_str().to_owned()),
+            ("consumeFromWhere", config.consume_from_where.as_str().to_owned()),
+            ("consumeTimestamp", config.consume_timestamp.clone()),
+            (
+                "allocateMessageQueueStrategy",
+                config.allocate_strategy.name().to_owned(),
+            ),
+            ("consumeThreadMin", config.consume_thread_min.to_string()),
+            ("consumeThreadMax", config.consume_thread_max.to_string()),
+            (
+                "consumeConcurrentlyMaxSpan",
+                config.consume_concurrently_max_span.to_string(),
+            ),
+            (
+                "pullThresholdForQueue",
+                config.pull_threshold_for_queue.to_string(),
+            ),
+            (
+                "pullThresholdSizeForQueue",
+                config.pull_threshold_size_for_queue.to_string(),
+            ),
+            (
+                "pullThresholdForTopic",
+                config.pull_threshold_for_topic.to_string(),
+            ),
+            (
+                "pullThresholdSizeForTopic",
+                config.pull_threshold_size_for_topic.to_string(),
+            ),
+            ("pullInterval", config.pull_interval.as_millis().to_string()),
+            (
+                "consumeMessageBatchMaxSize",
+                config.consume_message_batch_max_size.to_string(),
+            ),
+            ("pullBatchSize", config.pull_batch_size.to_string()),
+            ("maxReconsumeTimes", config.max_reconsume_times.to_string()),
+            (
+                "suspendCurrentQueueTimeMillis",
+                config.suspend_current_queue_time.as_millis().to_string(),
+            ),
+            (
+                "consumeTimeout",
+                (config.consume_timeout.as_secs() / 60).to_string(),
+            ),
+            ("namesrvAddr", config.client.namesrv_addr.clone()),
+            (PROP_CONSUME_ORDERLY, self.orderly.to_string()),
+            (PROP_THREADPOOL_CORE_SIZE, config.consume_thread_min.to_string()),
+            (PROP_CONSUME_TYPE, "CONSUME_PASSIVELY".to_owned()),
+            (PROP_CONSUMER_START_TIMESTAMP, self.start_timestamp.to_string()),
+            (PROP_NAMESERVER_ADDR, config.client.namesrv_addrs().join(";")),
+            (PROP_CLIENT_VERSION, CLIENT_VERSION.to_owned()),
+        ];
+        info.properties = properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let mut subscriptions = self.core.subscriptions();
+        subscriptions.sort_by(|a, b| a.topic.cmp(&b.topic));
+        for subscription in &subscriptions {
+            info.status_table
+                .insert(subscription.topic.clone(), ConsumeStatus::default());
+        }
+        info.subscription_set = subscriptions;
+        for (queue, pq) in self.core.process_queues() {
+            let commit_offset = self
+                .offset_store()
+                .read_offset(&queue, ReadOffsetType::ReadFromMemory)
+                .await;
+            let (min, max) = pq.offset_range().unwrap_or((0, 0));
+            let (consuming_min, consuming_max, consuming_count) = pq.consuming_range();
+            let entry = ProcessQueueInfo {
+                commit_offset,
+                cached_msg_min_offset: min,
+                cached_msg_max_offset: max,
+                cached_msg_count: i32::try_from(pq.message_count()).unwrap_or(i32::MAX),
+                cached_msg_size_in_mib: i32::try_from(pq.message_bytes() / MIB).unwrap_or(i32::MAX),
+                transaction_msg_min_offset: consuming_min,
+                transaction_msg_max_offset: consuming_max,
+                transaction_msg_count: i32::try_from(consuming_count).unwrap_or(i32::MAX),
+                locked: pq.is_locked(),
+                try_unlock_times: 0,
+                last_lock_timestamp: pq.last_lock_timestamp(),
+                droped: pq.is_dropped(),
+                last_pull_timestamp: pq.last_pull_timestamp(),
+                last_consume_timestamp: pq.last_consume_timestamp(),
+            };
+            info.mq_table.insert(queue, entry);
+        }
+        info
+    }
+}

@@ -1,7 +1,10 @@
 //! Returning failed messages to the broker (Java's `DefaultMQPushConsumerImpl#sendMessageBack`):
 //! CONSUMER_SEND_MSG_BACK to the broker the message came from; if that fails, a new message to `%RETRY%<group>`
-//! carrying the original's body, flag and properties plus `ORIGIN_MESSAGE_ID`, `RETRY_TOPIC`, the delivery count
-//! and delay level `3 + reconsumeTimes`, sent as Java's inner producer (`CLIENT_INNER_PRODUCER`) does.
+//! carrying the original's body, flag and every property (its `UNIQ_KEY`, so the msgId stays, as in Java) plus
+//! `ORIGIN_MESSAGE_ID`, `RETRY_TOPIC`, the delivery count and delay level `3 + reconsumeTimes`, sent as Java's inner
+//! producer (`CLIENT_INNER_PRODUCER`) does. (Java's concurrent fallback loses `ORIGIN_MESSAGE_ID` when the
+//! original has none, because it replaces the property map after setting it; Fulmen always sets it, as Java's
+//! orderly path does.)
 
 use std::time::Duration;
 
@@ -82,11 +85,11 @@ impl PushInner {
         properties.remove(keys::TRANSACTION_PREPARED);
         properties.remove(keys::RECONSUME_TIME);
         properties.remove(keys::MAX_RECONSUME_TIMES);
-        properties.remove(keys::MIN_OFFSET);
-        properties.remove(keys::MAX_OFFSET);
         properties.insert(keys::DELAY_TIME_LEVEL, (3 + message.reconsume_times).to_string());
         let now = unix_millis();
-        properties.insert(keys::UNIQ_CLIENT_MESSAGE_ID_KEYIDX, self.ids.next_id(now));
+        if !properties.contains(keys::UNIQ_CLIENT_MESSAGE_ID_KEYIDX) {
+            properties.insert(keys::UNIQ_CLIENT_MESSAGE_ID_KEYIDX, self.ids.next_id(now));
+        }
         let route = self.instance.route(&topic).await?;
         let queues: Vec<(String, i32)> = route
             .queue_datas
