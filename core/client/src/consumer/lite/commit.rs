@@ -67,11 +67,12 @@ impl LitePullConsumer {
     pub async fn committed(&self, queue: &MessageQueue) -> Result<Option<i64>> {
         let inner = self.inner();
         inner.ensure_running()?;
-        let offset = inner
-            .rebalance
-            .offset_store
-            .read_offset(queue, ReadOffsetType::MemoryFirstThenStore)
-            .await;
+        // Java's MEMORY_FIRST_THEN_STORE.
+        let store = &inner.rebalance.offset_store;
+        let mut offset = store.read_offset(queue, ReadOffsetType::ReadFromMemory).await;
+        if offset < 0 {
+            offset = store.read_offset(queue, ReadOffsetType::ReadFromStore).await;
+        }
         match offset {
             -2 => Err(Error::new(
                 ErrorKind::Broker,
