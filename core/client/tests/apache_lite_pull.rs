@@ -10,24 +10,20 @@
 #[allow(unused_imports, dead_code)] // this binary does not run the Java client
 mod apache;
 
+mod lite_support;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::future::Future;
 use std::time::Duration;
+
+use lite_support::{POLL, bounded, next_offsets, poll_until, queues_of};
 
 use apache::ApacheCluster;
 use fulmen_client::{
-    ConsumeFromWhere, LitePullConsumer, LitePullConsumerConfig, Message, MessageQueue, MessageView, Producer,
+    ConsumeFromWhere, LitePullConsumer, LitePullConsumerConfig, Message, MessageQueue, Producer,
     ProducerConfig, PullConsumer, PullConsumerConfig,
 };
 
 const TEST_BOUND: Duration = Duration::from_secs(60);
-const POLL: Duration = Duration::from_millis(200);
-
-async fn bounded<F: Future>(test: F) -> F::Output {
-    tokio::time::timeout(TEST_BOUND, test)
-        .await
-        .expect("the test did not finish within its time bound")
-}
 
 fn config(group: &str) -> LitePullConsumerConfig {
     let mut config = LitePullConsumerConfig::new(ApacheCluster::shared().namesrv_addr.clone(), group);
@@ -36,10 +32,6 @@ fn config(group: &str) -> LitePullConsumerConfig {
     config.persist_offset_interval = Duration::from_millis(300);
     config.rebalance_interval = Duration::from_secs(1);
     config
-}
-
-fn body(message: &MessageView) -> String {
-    String::from_utf8(message.body.to_vec()).unwrap()
 }
 
 /// Sends `count` messages to `topic` (auto-created by the first send); returns their bodies.
@@ -59,39 +51,6 @@ async fn send(topic: &str, count: usize) -> BTreeSet<String> {
     }
     producer.shutdown().await;
     bodies
-}
-
-/// The queues of `topic` once the name server has its route.
-async fn queues_of(consumer: &LitePullConsumer, topic: &str) -> Vec<MessageQueue> {
-    loop {
-        match consumer.fetch_message_queues(topic).await {
-            Ok(queues) => return queues,
-            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    }
-}
-
-/// Polls until `wanted` were all seen; returns every message polled.
-async fn poll_until(consumer: &LitePullConsumer, wanted: &BTreeSet<String>) -> Vec<MessageView> {
-    let mut all = Vec::new();
-    let mut seen = BTreeSet::new();
-    while !wanted.is_subset(&seen) {
-        for message in consumer.poll(POLL).await.unwrap() {
-            seen.insert(body(&message));
-            all.push(message);
-        }
-    }
-    all
-}
-
-/// Per queue id: one past the largest offset polled.
-fn next_offsets(messages: &[MessageView]) -> BTreeMap<i32, i64> {
-    let mut next = BTreeMap::new();
-    for message in messages {
-        let entry = next.entry(message.queue.queue_id).or_insert(0);
-        *entry = (*entry).max(message.queue_offset + 1);
-    }
-    next
 }
 
 /// Waits until Apache's broker answers QUERY_CONSUMER_OFFSET of `group` with `wanted` for the queues in it.
@@ -118,7 +77,7 @@ async fn wait_for_broker_offsets(group: &str, queues: &[MessageQueue], wanted: &
 
 #[tokio::test]
 async fn assign_poll_and_manual_commit_against_apache() {
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let topic = "FulmenLiteAssign";
         let sent = send(topic, 30).await;
         let mut manual = config("FulmenLiteAssignCG");
@@ -153,7 +112,7 @@ async fn assign_poll_and_manual_commit_against_apache() {
 
 #[tokio::test]
 async fn subscribe_poll_seek_back_and_auto_commit_at_shutdown_against_apache() {
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let topic = "FulmenLiteSubscribe";
         let sent = send(topic, 24).await;
         let mut slow = config("FulmenLiteSubscribeCG");

@@ -3,9 +3,12 @@
 //! guard against pulls in flight, pause / resume, offsets persisted at shutdown, tag filters, and Java's errors.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
+mod lite_support;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::future::Future;
 use std::time::Duration;
+
+use lite_support::{POLL, body, bounded, next_offsets, poll_until, queues_of};
 
 use fulmen_client::{
     ConsumeFromWhere, LitePullConsumer, LitePullConsumerConfig, Message, MessageQueue, MessageView, Producer,
@@ -14,13 +17,6 @@ use fulmen_client::{
 use fulmen_testkit::LocalCluster;
 
 const TEST_BOUND: Duration = Duration::from_secs(90);
-const POLL: Duration = Duration::from_millis(200);
-
-async fn bounded<F: Future>(test: F) -> F::Output {
-    tokio::time::timeout(TEST_BOUND, test)
-        .await
-        .expect("the test did not finish within its time bound")
-}
 
 /// A config reading from the first offset, with short intervals.
 fn config(cluster: &LocalCluster, group: &str) -> LitePullConsumerConfig {
@@ -36,10 +32,6 @@ async fn producer(cluster: &LocalCluster) -> Producer {
     Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG"))
         .await
         .unwrap()
-}
-
-fn body(message: &MessageView) -> String {
-    String::from_utf8(message.body.to_vec()).unwrap()
 }
 
 /// Sends `count` messages tagged `tag` to `topic`; returns their bodies.
@@ -68,19 +60,6 @@ async fn send_to(producer: &Producer, queue: &MessageQueue, prefix: &str, count:
         bodies.insert(body);
     }
     bodies
-}
-
-/// Polls until the bodies seen include `wanted`; returns every message polled.
-async fn poll_until(consumer: &LitePullConsumer, wanted: &BTreeSet<String>) -> Vec<MessageView> {
-    let mut all = Vec::new();
-    let mut seen = BTreeSet::new();
-    while !wanted.is_subset(&seen) {
-        for message in consumer.poll(POLL).await.unwrap() {
-            seen.insert(body(&message));
-            all.push(message);
-        }
-    }
-    all
 }
 
 /// Polls for `period`, returning everything.
@@ -121,29 +100,9 @@ async fn wait_for_broker_offsets(
     }
 }
 
-/// The queues of `topic`, waiting for the name server to learn the route of a topic just auto-created.
-async fn queues_of(consumer: &LitePullConsumer, topic: &str) -> Vec<MessageQueue> {
-    loop {
-        match consumer.fetch_message_queues(topic).await {
-            Ok(queues) => return queues,
-            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    }
-}
-
-/// Per queue id: one past the largest offset polled.
-fn next_offsets(messages: &[MessageView]) -> BTreeMap<i32, i64> {
-    let mut next = BTreeMap::new();
-    for message in messages {
-        let entry = next.entry(message.queue.queue_id).or_insert(0);
-        *entry = (*entry).max(message.queue_offset + 1);
-    }
-    next
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn assign_polls_every_message_of_four_queues_one_queue_batch_at_a_time() {
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         let sent = send(&producer, "LiteAssign", "m", 60, "A").await;
@@ -178,7 +137,7 @@ async fn assign_polls_every_message_of_four_queues_one_queue_batch_at_a_time() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_subscribed_members_split_the_queues_and_consume_everything() {
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         send(&producer, "LiteSplit", "warm", 1, "A").await;
@@ -218,7 +177,7 @@ async fn two_subscribed_members_split_the_queues_and_consume_everything() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auto_commit_reaches_the_broker_and_a_fresh_consumer_resumes_there() {
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         let sent = send(&producer, "LiteAuto", "m", 30, "A").await;
@@ -256,7 +215,7 @@ async fn auto_commit_reaches_the_broker_and_a_fresh_consumer_resumes_there() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn manual_commit_with_persist_is_on_the_broker_at_once() {
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         let sent = send(&producer, "LiteManual", "m", 20, "A").await;
@@ -293,7 +252,7 @@ async fn manual_commit_with_persist_is_on_the_broker_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seek_back_redelivers_and_no_pre_seek_message_comes_out_after_a_seek() {
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         let mut seek_config = config(&cluster, "CG_SEEK");
@@ -363,7 +322,7 @@ async fn seek_back_redelivers_and_no_pre_seek_message_comes_out_after_a_seek() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pause_stops_a_queue_and_resume_restarts_it() {
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         send(&producer, "LitePause", "warm", 1, "A").await;
@@ -396,7 +355,7 @@ async fn pause_stops_a_queue_and_resume_restarts_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_commits_and_persists_the_polled_offsets() {
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         let sent = send(&producer, "LiteShutdown", "m", 24, "A").await;
@@ -415,7 +374,7 @@ async fn shutdown_commits_and_persists_the_polled_offsets() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tag_expressions_filter_in_both_modes_and_the_modes_exclude_each_other() {
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         let a = send(&producer, "LiteTags", "a", 10, "A").await;

@@ -9,7 +9,7 @@ pub(crate) mod offset_store;
 mod offsets;
 pub(crate) mod process_queue;
 mod pull_api;
-mod pull_consumer;
+pub(crate) mod pull_consumer;
 mod pull_result;
 pub(crate) mod push;
 pub(crate) mod rebalance;

@@ -60,25 +60,7 @@ impl PullConsumer {
 
     /// The readable queues of `topic` (`fetchSubscribeMessageQueues`), sorted.
     pub async fn fetch_message_queues(&self, topic: &str) -> Result<Vec<MessageQueue>> {
-        crate::validation::check_topic(topic)?;
-        let route = self.inner.instance.update_route(topic).await?;
-        let mut queues: Vec<MessageQueue> = route
-            .queue_datas
-            .iter()
-            .filter(|data| data.perm & PERM_READ != 0)
-            .flat_map(|data| {
-                (0..data.read_queue_nums.max(0))
-                    .map(|id| MessageQueue::new(topic, data.broker_name.clone(), id))
-            })
-            .collect();
-        if queues.is_empty() {
-            return Err(Error::new(
-                ErrorKind::RouteNotFound,
-                format!("Can not find Message Queue for this topic, {topic}"),
-            ));
-        }
-        queues.sort();
-        Ok(queues)
+        fetch_subscribe_queues(&self.inner.instance, topic).await
     }
 
     /// Pulls at most `max_nums` messages of `queue` from `offset` whose tags match `expression` (`*`, `TagA`,
@@ -189,6 +171,32 @@ impl PullConsumer {
     async fn broker_addr(&self, queue: &MessageQueue) -> Result<String> {
         super::broker_addr::master_addr_of(&self.inner.instance, queue).await
     }
+}
+
+/// The readable queues of `topic` from a fresh route (Java's `MQAdminImpl#fetchSubscribeMessageQueues`), sorted;
+/// an error when there are none.
+pub(crate) async fn fetch_subscribe_queues(
+    instance: &ClientInstance,
+    topic: &str,
+) -> Result<Vec<MessageQueue>> {
+    crate::validation::check_topic(topic)?;
+    let route = instance.update_route(topic).await?;
+    let mut queues: Vec<MessageQueue> = route
+        .queue_datas
+        .iter()
+        .filter(|data| data.perm & PERM_READ != 0)
+        .flat_map(|data| {
+            (0..data.read_queue_nums.max(0)).map(|id| MessageQueue::new(topic, data.broker_name.clone(), id))
+        })
+        .collect();
+    if queues.is_empty() {
+        return Err(Error::new(
+            ErrorKind::RouteNotFound,
+            format!("Can not find Message Queue for this topic, {topic}"),
+        ));
+    }
+    queues.sort();
+    Ok(queues)
 }
 
 impl fmt::Debug for PullConsumer {

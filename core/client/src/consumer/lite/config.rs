@@ -11,12 +11,12 @@ use std::time::Duration;
 use fulmen_protocol::body::{ConsumeFromWhere, MessageModel};
 use indexmap::IndexMap;
 
-use crate::config::{ClientConfig, DEFAULT_MAX_MESSAGE_SIZE};
+use crate::config::{ClientConfig, DEFAULT_MAX_MESSAGE_SIZE, non_zero};
 use crate::consumer::allocate::AllocateStrategy;
 use crate::consumer::offset_store::default_local_offset_dir;
 use crate::consumer::rebalance::pull_from_where::{default_consume_timestamp, parse_consume_timestamp};
 use crate::error::{Error, Result};
-use crate::validation::{check_group, check_topic};
+use crate::validation::{check_consumer, check_topic};
 
 /// The shortest auto-commit interval (`MIN_AUTOCOMMIT_INTERVAL_MILLIS`).
 pub const MIN_AUTO_COMMIT_INTERVAL: Duration = Duration::from_secs(1);
@@ -125,20 +125,7 @@ impl LitePullConsumerConfig {
     /// they are refused, so a short interval never turns into the 5 s default unnoticed.
     pub fn validate(&self) -> Result<()> {
         self.client.validate()?;
-        check_group(&self.group)?;
-        if self.group == "DEFAULT_CONSUMER" {
-            return Err(Error::invalid_argument(
-                "consumerGroup can not equal DEFAULT_CONSUMER, please specify another one.",
-            ));
-        }
-        if !matches!(
-            self.message_model,
-            MessageModel::Clustering | MessageModel::Broadcasting
-        ) {
-            return Err(Error::invalid_argument(
-                "messageModel must be CLUSTERING or BROADCASTING",
-            ));
-        }
+        check_consumer(&self.group, &self.message_model)?;
         if !matches!(
             self.consume_from_where,
             ConsumeFromWhere::ConsumeFromLastOffset
@@ -183,16 +170,8 @@ impl LitePullConsumerConfig {
                 return Err(Error::invalid_argument("subExpression can not be null or empty."));
             }
         }
-        for (name, value) in [
-            ("persist_offset_interval", self.persist_offset_interval),
-            ("rebalance_interval", self.rebalance_interval),
-        ] {
-            if value.is_zero() {
-                return Err(Error::invalid_argument(format!(
-                    "{name} must be longer than zero"
-                )));
-            }
-        }
+        non_zero("persist_offset_interval", self.persist_offset_interval)?;
+        non_zero("rebalance_interval", self.rebalance_interval)?;
         if self.max_message_size == 0 {
             return Err(Error::invalid_argument("max_message_size must be at least 1"));
         }

@@ -38,6 +38,7 @@ use self::assigned::AssignedQueues;
 use self::buffer::ConsumeBuffer;
 use self::config::LitePullConsumerConfig;
 use crate::consumer::offset_store::OffsetStore;
+use crate::consumer::pull_consumer::fetch_subscribe_queues;
 use crate::consumer::rebalance::service::spawn_rebalance_service;
 use crate::consumer::rebalance::{RebalanceConfig, RebalanceCore};
 use crate::error::{Error, ErrorKind, Result};
@@ -300,17 +301,7 @@ impl LitePullConsumer {
     pub async fn fetch_message_queues(&self, topic: &str) -> Result<Vec<MessageQueue>> {
         let inner = self.inner();
         inner.ensure_running()?;
-        crate::validation::check_topic(topic)?;
-        inner.instance.update_route(topic).await?;
-        let mut queues = inner.rebalance.readable_queues(topic).await.unwrap_or_default();
-        if queues.is_empty() {
-            return Err(Error::new(
-                ErrorKind::RouteNotFound,
-                format!("Can not find Message Queue for this topic, {topic}"),
-            ));
-        }
-        queues.sort();
-        Ok(queues)
+        fetch_subscribe_queues(&inner.instance, topic).await
     }
 
     /// The offset of the first message of `queue` stored at or after `timestamp` (ms since the epoch).
