@@ -423,3 +423,78 @@ async fn tag_expressions_filter_in_both_modes_and_the_modes_exclude_each_other()
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broadcasting_members_each_get_every_queue_and_resume_from_their_offset_file() {
+    bounded(TEST_BOUND, async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        let sent = send(&producer, "LiteBroadcast", "m", 20, "A").await;
+        let dir = std::env::temp_dir().join(format!("fulmen-lite-broadcast-{}", std::process::id()));
+        let member = |name: &str| {
+            let mut config = config(&cluster, "CG_BROADCAST");
+            config.message_model = fulmen_client::MessageModel::Broadcasting;
+            config.local_offset_store_dir = dir.clone();
+            config.client.instance_name = name.to_owned();
+            config
+        };
+        let first = LitePullConsumer::start(member("b1")).await.unwrap();
+        let second = LitePullConsumer::start(member("b2")).await.unwrap();
+        first.subscribe("LiteBroadcast", "*").await.unwrap();
+        second.subscribe("LiteBroadcast", "*").await.unwrap();
+        poll_until(&first, &sent).await;
+        poll_until(&second, &sent).await;
+        assert_eq!(first.assignment().len(), 4);
+        assert_eq!(second.assignment().len(), 4);
+        first.shutdown().await;
+        second.shutdown().await;
+
+        let later = send(&producer, "LiteBroadcast", "later", 6, "A").await;
+        let again = LitePullConsumer::start(member("b1")).await.unwrap();
+        again.subscribe("LiteBroadcast", "*").await.unwrap();
+        let polled = poll_until(&again, &later).await;
+        assert!(
+            polled.iter().all(|m| later.contains(&body(m))),
+            "resumed from the offset file"
+        );
+        again.shutdown().await;
+        std::fs::remove_dir_all(&dir).unwrap();
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsubscribe_stops_a_topic_and_keeps_the_others() {
+    bounded(TEST_BOUND, async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        let kept = send(&producer, "LiteKept", "k", 4, "A").await;
+        let dropped = send(&producer, "LiteDropped", "d", 4, "A").await;
+        let consumer = LitePullConsumer::start(config(&cluster, "CG_UNSUB"))
+            .await
+            .unwrap();
+        consumer.subscribe("LiteKept", "*").await.unwrap();
+        consumer.subscribe("LiteDropped", "*").await.unwrap();
+        let both: BTreeSet<String> = kept.union(&dropped).cloned().collect();
+        poll_until(&consumer, &both).await;
+        assert_eq!(consumer.assignment().len(), 8);
+
+        consumer.unsubscribe("LiteDropped");
+        assert!(consumer.assignment().iter().all(|q| q.topic == "LiteKept"));
+        let ignored = send(&producer, "LiteDropped", "late", 4, "A").await;
+        let more = send(&producer, "LiteKept", "more", 4, "A").await;
+        let polled: BTreeSet<String> = poll_until(&consumer, &more).await.iter().map(body).collect();
+        let rest: BTreeSet<String> = poll_for(&consumer, Duration::from_millis(1_500))
+            .await
+            .iter()
+            .map(body)
+            .collect();
+        assert!(polled.is_disjoint(&ignored) && rest.is_disjoint(&ignored));
+        assert!(
+            consumer.assignment().iter().all(|q| q.topic == "LiteKept"),
+            "the rebalance keeps it out"
+        );
+        consumer.shutdown().await;
+    })
+    .await;
+}
