@@ -498,3 +498,53 @@ async fn unsubscribe_stops_a_topic_and_keeps_the_others() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_change_listener_hears_when_a_broker_leaves_the_topic() {
+    bounded(TEST_BOUND, async {
+        let cluster = LocalCluster::builder().brokers(2).start().await.unwrap();
+        let producer = producer(&cluster).await;
+        // The first send creates the topic on one broker (through TBW102); a send to the other broker's queue 0
+        // creates it there too.
+        let first = producer.send(Message::new("LiteWatch", "a")).await.unwrap().queue;
+        let other = cluster
+            .brokers()
+            .iter()
+            .map(|(name, _)| name.clone())
+            .find(|name| *name != first.broker_name);
+        let other = other.unwrap();
+        producer
+            .send_to_queue(
+                Message::new("LiteWatch", "b"),
+                MessageQueue::new("LiteWatch", other.clone(), 0),
+            )
+            .await
+            .unwrap();
+
+        let mut watching = config(&cluster, "CG_WATCH");
+        watching.topic_metadata_check_interval = Duration::from_millis(200);
+        let consumer = LitePullConsumer::start(watching).await.unwrap();
+        while queues_of(&consumer, "LiteWatch").await.len() != 8 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        consumer
+            .register_topic_queue_change_listener("LiteWatch", move |topic, queues| {
+                tx.send((topic.to_owned(), queues.to_vec())).unwrap();
+            })
+            .await
+            .unwrap();
+        let index = cluster
+            .brokers()
+            .iter()
+            .position(|(name, _)| *name == other)
+            .unwrap();
+        cluster.stop_broker(index).await.unwrap();
+        let (topic, queues) = rx.recv().await.unwrap();
+        assert_eq!(topic, "LiteWatch");
+        assert_eq!(queues.len(), 4);
+        assert!(queues.iter().all(|q| q.broker_name == first.broker_name));
+        consumer.shutdown().await;
+    })
+    .await;
+}

@@ -68,6 +68,9 @@ pub struct LitePullConsumerConfig {
     pub consumer_timeout_when_suspend: Duration,
     /// The pause after a failed pull (`pullTimeDelayMillsWhenException`, 1 s).
     pub pull_delay_on_exception: Duration,
+    /// How often the queues of topics with a queue change listener are checked (`topicMetadataCheckIntervalMillis`,
+    /// 30 s).
+    pub topic_metadata_check_interval: Duration,
     /// How often offsets are sent to the brokers or the local file (`persistConsumerOffsetInterval`, 5 s).
     pub persist_offset_interval: Duration,
     /// How often subscribed topics are rebalanced (`rocketmq.client.rebalance.waitInterval`, 20 s).
@@ -104,6 +107,7 @@ impl LitePullConsumerConfig {
             poll_timeout: Duration::from_secs(5),
             consumer_timeout_when_suspend: Duration::from_secs(30),
             pull_delay_on_exception: Duration::from_secs(1),
+            topic_metadata_check_interval: Duration::from_secs(30),
             persist_offset_interval: Duration::from_secs(5),
             rebalance_interval: Duration::from_secs(20),
             rebalance_min_interval: Duration::from_secs(1),
@@ -172,6 +176,10 @@ impl LitePullConsumerConfig {
         }
         non_zero("persist_offset_interval", self.persist_offset_interval)?;
         non_zero("rebalance_interval", self.rebalance_interval)?;
+        non_zero(
+            "topic_metadata_check_interval",
+            self.topic_metadata_check_interval,
+        )?;
         if self.max_message_size == 0 {
             return Err(Error::invalid_argument("max_message_size must be at least 1"));
         }

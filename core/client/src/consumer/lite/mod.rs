@@ -8,8 +8,8 @@
 //!
 //! Files: `config.rs` (settings), `assigned.rs` (per-queue state and the seek guard), `buffer.rs` (batches waiting
 //! for poll), `pull_task.rs` (one task per queue), `pull.rs` (one LITE_PULL_MESSAGE), `queue_offsets.rs` (min / max /
-//! search offsets), `rebalance_listener.rs` (queue changes from the rebalance), `processors.rs` (NOTIFY_CONSUMER_IDS_CHANGED),
-//! `commit.rs` (commits and persisting).
+//! search offsets), `commit.rs` (commits and persisting), `rebalance_listener.rs` (queue changes from the
+//! rebalance), `processors.rs` (NOTIFY_CONSUMER_IDS_CHANGED), `topic_watch.rs` (queue change listeners).
 
 mod assigned;
 mod buffer;
@@ -20,6 +20,7 @@ mod pull;
 mod pull_task;
 mod queue_offsets;
 mod rebalance_listener;
+mod topic_watch;
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -92,6 +93,7 @@ pub(super) struct Inner {
     pull_permits: Semaphore,
     mode: Mutex<Mode>,
     next_auto_commit: Mutex<Option<Instant>>,
+    topic_watches: topic_watch::TopicWatches,
     closed: AtomicBool,
     stop: CancellationToken,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -139,6 +141,7 @@ impl LitePullConsumer {
                 buffer: ConsumeBuffer::default(),
                 mode: Mutex::new(Mode::None),
                 next_auto_commit: Mutex::new(None),
+                topic_watches: topic_watch::TopicWatches::default(),
                 closed: AtomicBool::new(false),
                 stop: CancellationToken::new(),
                 tasks: Mutex::new(Vec::new()),
@@ -410,6 +413,7 @@ impl Inner {
             self.stop.clone(),
         ));
         tasks.push(commit::spawn_persist_task(self));
+        tasks.push(topic_watch::spawn_check_task(self));
     }
 }
 
