@@ -378,3 +378,99 @@ async fn broadcasting_members_each_get_everything_and_resume_from_the_local_offs
     })
     .await;
 }
+
+/// A member started on its own runtime in its own thread, killed by dropping that runtime: its connections close
+/// without an unregister and its uncommitted offsets are lost.
+struct Victim {
+    client_id: String,
+    kill: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+fn start_victim(config: PushConsumerConfig, seen: &Seen) -> Victim {
+    let (kill, killed) = std::sync::mpsc::channel::<()>();
+    let (ready, started) = std::sync::mpsc::channel::<String>();
+    let listener = seen.listener();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let consumer = runtime.block_on(PushConsumer::start(config, listener)).unwrap();
+        ready.send(consumer.client_id().to_owned()).unwrap();
+        let _ = killed.recv();
+        // No shutdown, no drop handler: the runtime and every socket of the consumer just go away.
+        std::mem::forget(consumer);
+        runtime.shutdown_background();
+    });
+    let client_id = started.recv_timeout(Duration::from_secs(20)).unwrap();
+    Victim {
+        client_id,
+        kill,
+        thread,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_of_three_with_one_killed_still_consumes_every_message_at_least_once() {
+    bounded(async {
+        let cluster = cluster().await;
+        let producer = Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG"))
+            .await
+            .unwrap();
+        let mut sent = send(&producer, "PushKill", 0..8).await;
+        let seen = Seen::default();
+        let victim = {
+            let config = config(&cluster, "CG_KILL", "PushKill");
+            let seen = seen.clone();
+            tokio::task::spawn_blocking(move || start_victim(config, &seen))
+                .await
+                .unwrap()
+        };
+        let mut survivors = Vec::new();
+        for _ in 0..2 {
+            let consumer = PushConsumer::start(config(&cluster, "CG_KILL", "PushKill"), seen.listener())
+                .await
+                .unwrap();
+            survivors.push(consumer);
+        }
+        let owned = |consumers: &[PushConsumer]| -> usize {
+            consumers
+                .iter()
+                .map(|c| {
+                    c.assigned_queues()
+                        .iter()
+                        .filter(|q| q.topic == "PushKill")
+                        .count()
+                })
+                .sum()
+        };
+        // The three share the four queues: the survivors own two or three of them.
+        eventually(|| {
+            let n = owned(&survivors);
+            (2..=3).contains(&n) && survivors.iter().all(|c| !c.assigned_queues().is_empty())
+        })
+        .await;
+        assert!(!victim.client_id.is_empty());
+
+        let load = {
+            let producer = producer.clone();
+            tokio::spawn(async move { send(&producer, "PushKill", 8..80).await })
+        };
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        victim.kill.send(()).unwrap();
+        tokio::task::spawn_blocking(move || victim.thread.join().unwrap())
+            .await
+            .unwrap();
+        sent.extend(load.await.unwrap());
+        eventually(|| owned(&survivors) == 4).await;
+        eventually(|| seen.bodies().is_superset(&sent)).await;
+        for consumer in survivors {
+            consumer.shutdown().await;
+        }
+        producer.shutdown().await;
+        cluster.shutdown().await;
+    })
+    .await;
+}

@@ -79,10 +79,10 @@ pub(crate) fn pull_request_with(
 ) -> RemotingCommand {
     let mut sys_flag = PullSysFlag::SUBSCRIPTION;
     if options.hold == Hold::UntilArrival {
-        sys_flag = sys_flag | PullSysFlag::SUSPEND;
+        sys_flag |= PullSysFlag::SUSPEND;
     }
     if options.commit_offset > 0 {
-        sys_flag = sys_flag | PullSysFlag::COMMIT_OFFSET;
+        sys_flag |= PullSysFlag::COMMIT_OFFSET;
     }
     let header = PullMessageRequestHeader {
         consumer_group: group.to_owned(),

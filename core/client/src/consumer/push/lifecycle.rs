@@ -84,7 +84,10 @@ pub(super) async fn start(
     inner.announce().await;
     spawn_tasks(&inner);
     inner.core.wakeup();
-    Ok(PushConsumer { inner })
+    Ok(PushConsumer {
+        _last_handle: Arc::new(super::ShutdownOnDrop(inner.clone())),
+        inner,
+    })
 }
 
 /// The configured subscriptions, plus the group's retry topic for clustering consumers (Java's `copySubscription`).

@@ -41,11 +41,28 @@ use crate::message_view::MessageView;
 pub use config::PushConsumerConfig;
 pub use listener::{ConsumeFuture, ConsumeResult, MessageListener};
 
-/// A push consumer. Cheap to clone; clones share everything. [`PushConsumer::shutdown`] stops it (dropping the
-/// last clone without shutting down leaves its tasks running until the runtime ends).
+/// A push consumer. Cheap to clone; clones share everything. [`PushConsumer::shutdown`] stops it; dropping the
+/// last clone starts the same shutdown on the runtime in the background.
 #[derive(Clone)]
 pub struct PushConsumer {
     inner: Arc<PushInner>,
+    _last_handle: Arc<ShutdownOnDrop>,
+}
+
+/// Shuts the consumer down when the last [`PushConsumer`] clone goes (its tasks hold [`PushInner`] themselves, so
+/// that `Arc` never reaches zero while they run).
+struct ShutdownOnDrop(Arc<PushInner>);
+
+impl Drop for ShutdownOnDrop {
+    fn drop(&mut self) {
+        let inner = self.0.clone();
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move { lifecycle::shutdown(&inner).await });
+            }
+            Err(_) => inner.stop.cancel(),
+        }
+    }
 }
 
 /// The state every task of the consumer shares.
