@@ -22,6 +22,10 @@ use fulmen_client::{
     ConsumeFromWhere, LitePullConsumer, LitePullConsumerConfig, Message, MessageQueue, Producer,
     ProducerConfig, PullConsumer, PullConsumerConfig,
 };
+use fulmen_protocol::body::{ConsumerConnection, JsonBody};
+use fulmen_protocol::header::GetConsumerConnectionListRequestHeader;
+use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
+use fulmen_remoting::RemotingClient;
 
 const TEST_BOUND: Duration = Duration::from_secs(60);
 
@@ -75,6 +79,26 @@ async fn wait_for_broker_offsets(group: &str, queues: &[MessageQueue], wanted: &
     primitive.shutdown().await;
 }
 
+/// What Apache's broker knows of `group` from the heartbeats (GET_CONSUMER_CONNECTION_LIST).
+async fn consumer_connection(group: &str) -> ConsumerConnection {
+    let admin = RemotingClient::new(fulmen_remoting::ClientConfig::default()).unwrap();
+    let request = RemotingCommand::request(RequestCode::GET_CONSUMER_CONNECTION_LIST).with_header(
+        &GetConsumerConnectionListRequestHeader {
+            consumer_group: group.into(),
+        },
+    );
+    let addr = &ApacheCluster::shared().broker_addr;
+    let response = admin.invoke(addr, request, Duration::from_secs(3)).await.unwrap();
+    assert_eq!(
+        response.response_code(),
+        ResponseCode::SUCCESS,
+        "{:?}",
+        response.remark
+    );
+    admin.shutdown().await;
+    ConsumerConnection::decode(&response.body).unwrap()
+}
+
 #[tokio::test]
 async fn assign_poll_and_manual_commit_against_apache() {
     bounded(TEST_BOUND, async {
@@ -121,6 +145,14 @@ async fn subscribe_poll_seek_back_and_auto_commit_at_shutdown_against_apache() {
         let consumer = LitePullConsumer::start(slow).await.unwrap();
         consumer.subscribe(topic, "*").await.unwrap();
         let polled = poll_until(&consumer, &sent).await;
+
+        // The broker lists the consumer with Java's names for a lite pull consumer, without a retry topic.
+        let connection = consumer_connection("FulmenLiteSubscribeCG").await;
+        assert_eq!(connection.consume_type.as_str(), "CONSUME_ACTIVELY");
+        assert_eq!(connection.message_model.as_str(), "CLUSTERING");
+        assert_eq!(connection.consume_from_where.as_str(), "CONSUME_FROM_LAST_OFFSET");
+        let topics: Vec<&str> = connection.subscription_table.keys().map(String::as_str).collect();
+        assert_eq!(topics, [topic]);
 
         // Seek one queue back to its start: its messages come again, from offset 0 on.
         let queue = polled[0].queue.clone();
