@@ -7,6 +7,7 @@ mod broker_addr;
 pub(crate) mod lite;
 pub(crate) mod offset_store;
 mod offsets;
+mod periodic;
 pub(crate) mod process_queue;
 mod pull_api;
 pub(crate) mod pull_consumer;

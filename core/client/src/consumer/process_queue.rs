@@ -281,10 +281,11 @@ fn elapsed_since(millis: i64) -> Duration {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use fulmen_protocol::body::MessageQueue;
 
+    /// A cached message at `offset` (for the tests of other modules too).
     pub(crate) fn view(offset: i64) -> MessageView {
         MessageView {
             msg_id: format!("id{offset}"),

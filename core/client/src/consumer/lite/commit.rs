@@ -12,6 +12,7 @@ use tokio::time::Instant;
 
 use super::{Inner, LitePullConsumer, Mode, lock};
 use crate::consumer::offset_store::ReadOffsetType;
+use crate::consumer::periodic::spawn_periodic;
 use crate::error::{Error, ErrorKind, Result};
 
 impl LitePullConsumer {
@@ -133,22 +134,8 @@ impl Inner {
 
 /// Persists the offsets every `persist_offset_interval` until the consumer stops.
 pub(super) fn spawn_persist_task(inner: &Arc<Inner>) -> JoinHandle<()> {
-    let weak = Arc::downgrade(inner);
-    let stop = inner.stop.clone();
     let period = inner.config.persist_offset_interval;
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                () = stop.cancelled() => return,
-                () = tokio::time::sleep(period) => {}
-            }
-            let Some(inner) = weak.upgrade() else {
-                return;
-            };
-            tokio::select! {
-                () = stop.cancelled() => return,
-                () = inner.persist_consumer_offsets() => {}
-            }
-        }
+    spawn_periodic(inner, inner.stop.clone(), period, period, |inner| async move {
+        inner.persist_consumer_offsets().await;
     })
 }

@@ -16,6 +16,7 @@ use fulmen_protocol::body::{MessageQueue, SubscriptionData};
 
 use super::assigned::{NextOffset, TaskTicket};
 use super::buffer::ConsumeRequest;
+use super::config::LitePullConsumerConfig;
 use super::{Inner, Mode};
 use crate::consumer::offset_store::ReadOffsetType;
 use crate::consumer::process_queue::ProcessQueue;
@@ -86,7 +87,7 @@ async fn round(inner: &Inner, queue: &MessageQueue, ticket: &TaskTicket) -> Next
         return Next::Stop;
     };
     pq.touch_pull();
-    if cache_is_full(inner, &pq) {
+    if cache_is_full(&inner.config, inner.buffer.len(), &pq) {
         return Next::After(DELAY_WHEN_CACHE_FULL);
     }
     let offset = match next_pull_offset(inner, queue, ticket.generation).await {
@@ -123,11 +124,10 @@ async fn round(inner: &Inner, queue: &MessageQueue, ticket: &TaskTicket) -> Next
     }
 }
 
-/// Java's four flow-control checks, in its order.
-fn cache_is_full(inner: &Inner, pq: &ProcessQueue) -> bool {
-    let config = &inner.config;
+/// Java's four flow-control checks, in its order, with `waiting_batches` batches waiting for `poll`.
+fn cache_is_full(config: &LitePullConsumerConfig, waiting_batches: usize, pq: &ProcessQueue) -> bool {
     let batch = usize::try_from(config.pull_batch_size).unwrap_or(1);
-    inner.buffer.len().saturating_mul(batch) > config.pull_threshold_for_all
+    waiting_batches.saturating_mul(batch) > config.pull_threshold_for_all
         || pq.message_count() > config.pull_threshold_for_queue
         || pq.message_bytes() / MIB > config.pull_threshold_size_for_queue
         || pq.max_span() > config.consume_max_span
@@ -188,4 +188,43 @@ fn accept(inner: &Inner, queue: &MessageQueue, generation: u64, pq: &Arc<Process
         });
     }
     table.set_pull_offset(queue, result.next_begin_offset);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pq_with(offsets: &[i64]) -> ProcessQueue {
+        let pq = ProcessQueue::new();
+        let messages: Vec<_> = offsets
+            .iter()
+            .map(|offset| crate::consumer::process_queue::tests::view(*offset))
+            .collect();
+        pq.put_messages(&messages);
+        pq
+    }
+
+    #[test]
+    fn flow_control_follows_the_four_thresholds() {
+        let mut config = LitePullConsumerConfig::new("127.0.0.1:9876", "CG");
+        config.pull_threshold_for_all = 20;
+        config.pull_threshold_for_queue = 3;
+        config.consume_max_span = 10;
+        let empty = ProcessQueue::new();
+        assert!(
+            !cache_is_full(&config, 2, &empty),
+            "2 batches × 10 = 20 is not above 20"
+        );
+        assert!(cache_is_full(&config, 3, &empty));
+        assert!(!cache_is_full(&config, 0, &pq_with(&[1, 2, 3])));
+        assert!(
+            cache_is_full(&config, 0, &pq_with(&[1, 2, 3, 4])),
+            "count above pullThresholdForQueue"
+        );
+        assert!(!cache_is_full(&config, 0, &pq_with(&[0, 10])));
+        assert!(
+            cache_is_full(&config, 0, &pq_with(&[0, 11])),
+            "span above consumeMaxSpan"
+        );
+    }
 }

@@ -11,6 +11,7 @@ use indexmap::IndexMap;
 use tokio::task::JoinHandle;
 
 use super::{Inner, LitePullConsumer};
+use crate::consumer::periodic::spawn_periodic;
 use crate::consumer::pull_consumer::fetch_subscribe_queues;
 use crate::error::Result;
 
@@ -85,24 +86,9 @@ async fn check_topics(inner: &Inner) {
 
 /// Checks the watched topics periodically until the consumer stops.
 pub(super) fn spawn_check_task(inner: &Arc<Inner>) -> JoinHandle<()> {
-    let weak = Arc::downgrade(inner);
-    let stop = inner.stop.clone();
     let period = inner.config.topic_metadata_check_interval;
-    tokio::spawn(async move {
-        let mut delay = FIRST_CHECK_DELAY.min(period);
-        loop {
-            tokio::select! {
-                () = stop.cancelled() => return,
-                () = tokio::time::sleep(delay) => {}
-            }
-            let Some(inner) = weak.upgrade() else {
-                return;
-            };
-            tokio::select! {
-                () = stop.cancelled() => return,
-                () = check_topics(&inner) => {}
-            }
-            delay = period;
-        }
+    let initial = FIRST_CHECK_DELAY.min(period);
+    spawn_periodic(inner, inner.stop.clone(), initial, period, |inner| async move {
+        check_topics(&inner).await;
     })
 }
