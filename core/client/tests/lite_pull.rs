@@ -548,3 +548,16 @@ async fn a_queue_change_listener_hears_when_a_broker_leaves_the_topic() {
     })
     .await;
 }
+
+/// Compile-time check: handles are `Send + Sync` and cheap to clone, and their futures can be spawned.
+#[allow(dead_code)]
+fn handles_are_send_sync_and_futures_are_send(consumer: &LitePullConsumer, queue: &MessageQueue) {
+    fn send_sync<T: Send + Sync + Clone + 'static>(_: &T) {}
+    fn send<T: Send>(_: T) {}
+    send_sync(consumer);
+    send(consumer.poll(POLL));
+    send(consumer.seek(queue, 0));
+    send(consumer.subscribe("T", "*"));
+    send(consumer.commit(HashMap::new(), true));
+    send(consumer.shutdown());
+}
