@@ -120,6 +120,24 @@ pub struct ProducerConfig {
     pub default_topic_queue_nums: i32,
     /// The template topic of auto-created topics (`createTopicKey`, `TBW102`).
     pub create_topic_key: String,
+    /// Whether brokers are avoided for a while after slow or failed sends (`sendLatencyEnable`, false); see
+    /// [`crate::Producer`].
+    pub send_latency_fault_enable: bool,
+    /// Further attempts on another broker after an asynchronous send failed in transport
+    /// (`retryTimesWhenSendAsyncFailed`, 2).
+    pub retry_times_async: u32,
+    /// Whether a synchronous send that was stored but not flushed or replicated in time (a status other than
+    /// `SEND_OK`) is tried again on another broker (`retryAnotherBrokerWhenNotStoreOK`, false).
+    pub retry_another_broker_when_not_store_ok: bool,
+    /// The broker response codes a synchronous send retries on another queue (`retryResponseCodes`:
+    /// TOPIC_NOT_EXIST, SERVICE_NOT_AVAILABLE, SYSTEM_ERROR, SYSTEM_BUSY, NO_PERMISSION, NO_BUYER_ID,
+    /// NOT_IN_CURRENT_UNIT, GO_AWAY).
+    pub retry_response_codes: Vec<i32>,
+    /// The longest one synchronous attempt may wait while another attempt is still possible
+    /// (`sendMsgMaxTimeoutPerRequest`; `None`, Java's −1, lets every attempt use what is left of `send_timeout`).
+    pub send_max_timeout_per_request: Option<Duration>,
+    /// The reachability detector of the latency fault tolerance (off by default).
+    pub detector: crate::producer::FaultDetectorConfig,
 }
 
 impl ProducerConfig {
@@ -135,6 +153,12 @@ impl ProducerConfig {
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             default_topic_queue_nums: 4,
             create_topic_key: DEFAULT_CREATE_TOPIC_KEY.to_owned(),
+            send_latency_fault_enable: false,
+            retry_times_async: 2,
+            retry_another_broker_when_not_store_ok: false,
+            retry_response_codes: vec![17, 14, 1, 2, 16, 204, 205, 1500],
+            send_max_timeout_per_request: None,
+            detector: crate::producer::FaultDetectorConfig::default(),
         }
     }
 
@@ -159,6 +183,7 @@ impl ProducerConfig {
                 "default_topic_queue_nums must be at least 1",
             ));
         }
+        self.detector.validate()?;
         crate::validation::check_topic(&self.create_topic_key)
     }
 }
@@ -213,6 +238,10 @@ mod tests {
         let config = ProducerConfig::new("127.0.0.1:9876;10.0.0.2:9876", "PG");
         assert_eq!(config.send_timeout, Duration::from_secs(3));
         assert_eq!(config.retry_times, 2);
+        assert_eq!(config.retry_times_async, 2);
+        assert!(!config.send_latency_fault_enable);
+        assert!(!config.retry_another_broker_when_not_store_ok);
+        assert_eq!(config.retry_response_codes, [17, 14, 1, 2, 16, 204, 205, 1500]);
         assert_eq!(config.compress_over, 4096);
         assert_eq!(config.max_message_size, 4 * 1024 * 1024);
         assert_eq!(config.client.route_poll_interval, Duration::from_secs(30));

@@ -1,6 +1,6 @@
 //! Fulmen's Apache RocketMQ client over the remoting protocol.
 //!
-//! The facade every language binding wraps: [`Producer`] and [`PullConsumer`] handles (cheap to clone, `Send +
+//! The facade every language binding wraps: [`Producer`], [`TransactionProducer`] and [`PullConsumer`] handles (cheap to clone, `Send +
 //! Sync`, every I/O method `async`, `shutdown` idempotent), owned value types ([`Message`], [`SendResult`],
 //! [`MessageView`], [`PullResult`]), config structs with Apache's defaults, and one [`Error`] with a stable
 //! [`ErrorKind`] code. Everything runs on the caller's tokio runtime; nothing here builds one.
@@ -17,9 +17,11 @@
 //! # }
 //! ```
 //!
-//! Tests: `tests/producer.rs` and `tests/pull_consumer.rs` run against a Fulmen name server and a fake broker;
-//! `tests/apache_broker.rs` runs against Apache RocketMQ 5.3.3's own name server and broker and is built only with
-//! the cargo feature `apache` (it needs Java 17+ and Maven, fails rather than skips without them, and is run by
+//! Tests: `tests/producer.rs` and `tests/pull_consumer.rs` run against a Fulmen name
+//! server and a fake broker; `tests/producer_sends.rs`, `tests/producer_transaction.rs` and
+//! `tests/producer_failover.rs` against a Fulmen cluster (`fulmen_testkit::LocalCluster`); `tests/apache_broker.rs`
+//! and `tests/apache_producer.rs` run against Apache RocketMQ 5.3.3's own name server and broker and are built only
+//! with the cargo feature `apache` (they need Java 17+ and Maven, fail rather than skip without them, and are run by
 //! `scripts/test.sh`), so `cargo test --workspace` never needs Java.
 
 mod config;
@@ -38,13 +40,22 @@ pub use config::{
 };
 pub use consumer::{
     AllocateStrategy, ConsumeFuture, ConsumeResult, DEFAULT_VIRTUAL_NODE_COUNT, LitePullConsumer,
-    LitePullConsumerConfig, MIN_AUTO_COMMIT_INTERVAL, MessageListener, ProcessQueue, PullConsumer,
-    PullResult, PullStatus, PushConsumer, PushConsumerConfig, sort_for_allocation,
+    LitePullConsumerConfig, MIN_AUTO_COMMIT_INTERVAL, MessageListener, PullConsumer, PullResult, PullStatus,
+    PushConsumer, PushConsumerConfig, sort_for_allocation,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use fulmen_protocol::body::MessageQueue;
 pub use fulmen_protocol::body::{ConsumeFromWhere, MessageModel};
-pub use message::Message;
+pub use message::{DeliveryTime, Message};
 pub use message_view::MessageView;
-pub use producer::Producer;
+pub use producer::errors::{
+    ACCESS_BROKER_TIMEOUT, BROKER_NOT_EXIST_EXCEPTION, CONNECT_BROKER_EXCEPTION, NOT_FOUND_TOPIC_EXCEPTION,
+};
+pub use producer::transaction::{
+    LocalTransactionState, TransactionArg, TransactionFuture, TransactionListener, TransactionProducer,
+    TransactionProducerConfig, TransactionSendResult,
+};
+pub use producer::{
+    FaultDetectorConfig, Producer, QueueSelector, SelectByHash, SelectByRandom, queue_index_by_hash,
+};
 pub use send_result::{SendResult, SendStatus};

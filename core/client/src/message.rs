@@ -1,6 +1,7 @@
 //! [`Message`]: what a producer sends, built with chained `with_*` calls.
 
 use bytes::Bytes;
+use fulmen_protocol::message::keys;
 use indexmap::IndexMap;
 
 /// A message to send: topic, body and the optional attributes Apache RocketMQ carries as properties.
@@ -18,6 +19,8 @@ pub struct Message {
     pub properties: IndexMap<String, String>,
     /// The delay level (1 to 18 on a default broker; `DELAY`), if the message is to be delivered later.
     pub delay_level: Option<i32>,
+    /// When a timer message (5.x brokers) is delivered; the broker converts it.
+    pub delivery_time: Option<DeliveryTime>,
     /// The sharding key (`__SHARDINGKEY`), the message group of ordered messages.
     pub sharding_key: Option<String>,
     /// The user flag stored with the message.
@@ -36,6 +39,7 @@ impl Message {
             keys: Vec::new(),
             properties: IndexMap::new(),
             delay_level: None,
+            delivery_time: None,
             sharding_key: None,
             flag: 0,
             wait_store_msg_ok: true,
@@ -70,6 +74,24 @@ impl Message {
         self
     }
 
+    /// The same message delivered `seconds` after it is stored (Java's `setDelayTimeSec`, `TIMER_DELAY_SEC`).
+    pub fn with_delay_time_sec(mut self, seconds: i64) -> Self {
+        self.delivery_time = Some(DeliveryTime::DelaySec(seconds));
+        self
+    }
+
+    /// The same message delivered `millis` after it is stored (Java's `setDelayTimeMs`, `TIMER_DELAY_MS`).
+    pub fn with_delay_time_ms(mut self, millis: i64) -> Self {
+        self.delivery_time = Some(DeliveryTime::DelayMs(millis));
+        self
+    }
+
+    /// The same message delivered at `unix_millis` (Java's `setDeliverTimeMs`, `TIMER_DELIVER_MS`).
+    pub fn with_deliver_time_ms(mut self, unix_millis: i64) -> Self {
+        self.delivery_time = Some(DeliveryTime::DeliverAtMs(unix_millis));
+        self
+    }
+
     /// The same message with a sharding key.
     pub fn with_sharding_key(mut self, key: impl Into<String>) -> Self {
         self.sharding_key = Some(key.into());
@@ -86,6 +108,28 @@ impl Message {
     pub fn with_wait_store_msg_ok(mut self, wait: bool) -> Self {
         self.wait_store_msg_ok = wait;
         self
+    }
+}
+
+/// When a timer message is delivered: the three ways of Java's `Message` (5.x), one property each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryTime {
+    /// Seconds after storing (`TIMER_DELAY_SEC`).
+    DelaySec(i64),
+    /// Milliseconds after storing (`TIMER_DELAY_MS`).
+    DelayMs(i64),
+    /// At this time, in ms since the Unix epoch (`TIMER_DELIVER_MS`).
+    DeliverAtMs(i64),
+}
+
+impl DeliveryTime {
+    /// The property name and value that carry it.
+    pub fn property(self) -> (&'static str, String) {
+        match self {
+            DeliveryTime::DelaySec(value) => (keys::TIMER_DELAY_SEC, value.to_string()),
+            DeliveryTime::DelayMs(value) => (keys::TIMER_DELAY_MS, value.to_string()),
+            DeliveryTime::DeliverAtMs(value) => (keys::TIMER_DELIVER_MS, value.to_string()),
+        }
     }
 }
 
@@ -111,5 +155,19 @@ mod tests {
         assert_eq!(message.flag, 7);
         assert!(!message.wait_store_msg_ok);
         assert!(Message::new("T", &b"x"[..]).wait_store_msg_ok);
+        let timed = |message: Message| message.delivery_time.map(DeliveryTime::property);
+        let base = || Message::new("T", &b"x"[..]);
+        assert_eq!(
+            timed(base().with_delay_time_sec(5)),
+            Some(("TIMER_DELAY_SEC", "5".into()))
+        );
+        assert_eq!(
+            timed(base().with_delay_time_ms(1500)),
+            Some(("TIMER_DELAY_MS", "1500".into()))
+        );
+        assert_eq!(
+            timed(base().with_deliver_time_ms(1_700_000_000_000)),
+            Some(("TIMER_DELIVER_MS", "1700000000000".into()))
+        );
     }
 }

@@ -93,13 +93,15 @@ pub fn check_message(message: &Message, max_message_size: usize) -> Result<()> {
             message.topic
         )));
     }
+    // Java gives the body checks the response code MESSAGE_ILLEGAL (13)
     if message.body.is_empty() {
-        return Err(Error::invalid_argument("the message body length is zero"));
+        return Err(Error::invalid_argument("the message body length is zero").with_response_code(13));
     }
     if message.body.len() > max_message_size {
         return Err(Error::invalid_argument(format!(
             "the message body size over max value, MAX: {max_message_size}"
-        )));
+        ))
+        .with_response_code(13));
     }
     for (name, value) in &message.properties {
         if fulmen_protocol::message::keys::is_system_key(name) {
@@ -166,6 +168,7 @@ mod tests {
             check_message(&big, max).unwrap_err().message(),
             "the message body size over max value, MAX: 4194304"
         );
+        assert_eq!(check_message(&big, max).unwrap_err().response_code(), Some(13));
         assert!(check_message(&Message::new("T", vec![0u8; max]), max).is_ok());
         assert_eq!(
             check_message(&Message::new("SCHEDULE_TOPIC_XXXX", &b"x"[..]), max)

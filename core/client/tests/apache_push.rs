@@ -8,48 +8,17 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod apache;
+mod push_support;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use apache::{ApacheCluster, run_java_client};
-use fulmen_client::{
-    AllocateStrategy, ConsumeFromWhere, ConsumeResult, Message, MessageQueue, MessageView, Producer,
-    ProducerConfig, PushConsumer, PushConsumerConfig, sort_for_allocation,
-};
-use fulmen_protocol::body::{ConsumerConnection, JsonBody};
-use fulmen_protocol::header::GetConsumerConnectionListRequestHeader;
-use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
-use fulmen_remoting::RemotingClient;
+use fulmen_client::{ConsumeFromWhere, Message, Producer, ProducerConfig, PushConsumer, PushConsumerConfig};
+use push_support::{Received, actual_split, bounded, consumer_connection, eventually, expected_split};
 
 /// The Java client's JVM start and Apache's 10 s retry delay (level 3) fit in this.
 const TEST_BOUND: Duration = Duration::from_secs(150);
-
-async fn bounded<F: Future>(test: F) -> F::Output {
-    tokio::time::timeout(TEST_BOUND, test)
-        .await
-        .expect("the test did not finish within its time bound")
-}
-
-async fn eventually(mut condition: impl FnMut() -> bool) {
-    while !condition() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-type Log = Arc<Mutex<Vec<MessageView>>>;
-
-fn recording(
-    log: &Log,
-) -> impl Fn(Vec<MessageView>) -> std::future::Ready<ConsumeResult> + Send + Sync + 'static {
-    let log = log.clone();
-    move |messages| {
-        log.lock().unwrap().extend(messages);
-        std::future::ready(ConsumeResult::Success)
-    }
-}
 
 fn config(group: &str, topic: &str) -> PushConsumerConfig {
     let namesrv = ApacheCluster::shared().namesrv_addr.clone();
@@ -63,7 +32,7 @@ fn config(group: &str, topic: &str) -> PushConsumerConfig {
 #[tokio::test]
 async fn messages_sent_by_the_java_client_are_push_consumed_identically() {
     let cluster = ApacheCluster::shared();
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let topic = "FulmenPushFromJava";
         let namesrv = cluster.namesrv_addr.clone();
         let run =
@@ -71,12 +40,12 @@ async fn messages_sent_by_the_java_client_are_push_consumed_identically() {
                 .await
                 .unwrap();
         assert_eq!(run.sent.len(), 2);
-        let log: Log = Arc::default();
-        let consumer = PushConsumer::start(config("FulmenPushFromJavaCG", topic), recording(&log))
+        let log = Received::default();
+        let consumer = PushConsumer::start(config("FulmenPushFromJavaCG", topic), log.listener())
             .await
             .unwrap();
-        eventually(|| log.lock().unwrap().len() >= 2).await;
-        let got = log.lock().unwrap().clone();
+        eventually(|| log.len() >= 2).await;
+        let got = log.all();
         let pattern = b"java-apache ";
         let big: Vec<u8> = (0..10 * 1024).map(|i| pattern[i % pattern.len()]).collect();
         let expected: [(&[u8], &str, &[&str]); 2] =
@@ -103,7 +72,7 @@ async fn messages_sent_by_the_java_client_are_push_consumed_identically() {
 #[tokio::test]
 async fn two_fulmen_members_split_the_queues_and_consume_everything() {
     let cluster = ApacheCluster::shared();
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let topic = "FulmenPushSplit";
         let producer = Producer::start(ProducerConfig::new(
             cluster.namesrv_addr.clone(),
@@ -116,62 +85,18 @@ async fn two_fulmen_members_split_the_queues_and_consume_everything() {
             let result = producer.send(Message::new(topic, format!("s{i}"))).await.unwrap();
             sent.insert(result.msg_id);
         }
-        let log: Log = Arc::default();
-        let a = PushConsumer::start(config("FulmenPushSplitCG", topic), recording(&log))
+        let log = Received::default();
+        let a = PushConsumer::start(config("FulmenPushSplitCG", topic), log.listener())
             .await
             .unwrap();
-        let b = PushConsumer::start(config("FulmenPushSplitCG", topic), recording(&log))
+        let b = PushConsumer::start(config("FulmenPushSplitCG", topic), log.listener())
             .await
             .unwrap();
-        let mut queues: Vec<MessageQueue> = (0..4)
-            .map(|id| MessageQueue::new(topic, cluster.broker_name.clone(), id))
-            .collect();
-        let mut ids = vec![a.client_id().to_owned(), b.client_id().to_owned()];
-        sort_for_allocation(&mut queues, &mut ids);
-        let expected: BTreeMap<String, Vec<MessageQueue>> = ids
-            .iter()
-            .map(|id| {
-                (
-                    id.clone(),
-                    AllocateStrategy::Averagely
-                        .allocate("FulmenPushSplitCG", id, &queues, &ids)
-                        .unwrap(),
-                )
-            })
-            .collect();
-        let actual = || -> BTreeMap<String, Vec<MessageQueue>> {
-            [&a, &b]
-                .iter()
-                .map(|c| {
-                    let mine = c
-                        .assigned_queues()
-                        .into_iter()
-                        .filter(|q| q.topic == topic)
-                        .collect();
-                    (c.client_id().to_owned(), mine)
-                })
-                .collect()
-        };
-        eventually(|| actual() == expected).await;
+        let expected = expected_split("FulmenPushSplitCG", &[&a, &b], topic, &cluster.broker_name, 4);
+        eventually(|| actual_split(&[&a, &b], topic) == expected).await;
 
         // Apache's broker lists both members with Java's names for a push consumer and the retry subscription.
-        let admin = RemotingClient::new(fulmen_remoting::ClientConfig::default()).unwrap();
-        let request = RemotingCommand::request(RequestCode::GET_CONSUMER_CONNECTION_LIST).with_header(
-            &GetConsumerConnectionListRequestHeader {
-                consumer_group: "FulmenPushSplitCG".into(),
-            },
-        );
-        let response = admin
-            .invoke(&cluster.broker_addr, request, Duration::from_secs(3))
-            .await
-            .unwrap();
-        assert_eq!(
-            response.response_code(),
-            ResponseCode::SUCCESS,
-            "{:?}",
-            response.remark
-        );
-        let connection = ConsumerConnection::decode(&response.body).unwrap();
+        let connection = consumer_connection(&cluster.broker_addr, "FulmenPushSplitCG").await;
         assert_eq!(connection.consume_type.as_str(), "CONSUME_PASSIVELY");
         assert_eq!(connection.message_model.as_str(), "CLUSTERING");
         assert_eq!(
@@ -185,11 +110,10 @@ async fn two_fulmen_members_split_the_queues_and_consume_everything() {
             .iter()
             .map(|c| c.client_id.as_str())
             .collect();
-        assert_eq!(clients, ids.iter().map(String::as_str).collect());
-        admin.shutdown().await;
+        assert_eq!(clients, expected.keys().map(String::as_str).collect());
 
         eventually(|| {
-            let seen: BTreeSet<String> = log.lock().unwrap().iter().map(|m| m.msg_id.clone()).collect();
+            let seen: BTreeSet<String> = log.all().iter().map(|m| m.msg_id.clone()).collect();
             seen.is_superset(&sent)
         })
         .await;
@@ -203,7 +127,7 @@ async fn two_fulmen_members_split_the_queues_and_consume_everything() {
 #[tokio::test]
 async fn reconsume_later_comes_back_through_apaches_retry_topic() {
     let cluster = ApacheCluster::shared();
-    bounded(async {
+    bounded(TEST_BOUND, async {
         let topic = "FulmenPushRetry";
         let producer = Producer::start(ProducerConfig::new(
             cluster.namesrv_addr.clone(),
@@ -215,24 +139,13 @@ async fn reconsume_later_comes_back_through_apaches_retry_topic() {
             .send(Message::new(topic, "retry me").with_tags("R"))
             .await
             .unwrap();
-        let log: Log = Arc::default();
-        let listener = {
-            let log = log.clone();
-            move |messages: Vec<MessageView>| {
-                let first = messages.iter().any(|m| m.reconsume_times == 0);
-                log.lock().unwrap().extend(messages);
-                std::future::ready(if first {
-                    ConsumeResult::ReconsumeLater
-                } else {
-                    ConsumeResult::Success
-                })
-            }
-        };
+        let log = Received::default();
+        let listener = log.failing_first_delivery();
         let consumer = PushConsumer::start(config("FulmenPushRetryCG", topic), listener)
             .await
             .unwrap();
-        eventually(|| log.lock().unwrap().len() >= 2).await;
-        let second = log.lock().unwrap()[1].clone();
+        eventually(|| log.len() >= 2).await;
+        let second = log.all()[1].clone();
         assert_eq!(second.reconsume_times, 1);
         assert_eq!(second.topic, topic);
         assert_eq!(second.queue.topic, "%RETRY%FulmenPushRetryCG");

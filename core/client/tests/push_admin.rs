@@ -5,58 +5,26 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::collections::BTreeSet;
-use std::future::Future;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use fulmen_client::{
-    ConsumeFromWhere, ConsumeResult, Message, MessageView, Producer, ProducerConfig, PushConsumer,
-    PushConsumerConfig,
-};
-use fulmen_protocol::body::{
-    CmResult, ConsumeMessageDirectlyResult, ConsumerConnection, ConsumerRunningInfo, JsonBody,
-};
+use fulmen_client::{Message, PushConsumer};
+use fulmen_protocol::body::{CmResult, ConsumeMessageDirectlyResult, ConsumerRunningInfo, JsonBody};
 use fulmen_protocol::header::{
-    ConsumeMessageDirectlyResultRequestHeader, GetConsumerConnectionListRequestHeader,
-    GetConsumerRunningInfoRequestHeader, ResetOffsetRequestHeader,
+    ConsumeMessageDirectlyResultRequestHeader, GetConsumerRunningInfoRequestHeader, ResetOffsetRequestHeader,
 };
-use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
-use fulmen_remoting::RemotingClient;
-use fulmen_testkit::LocalCluster;
+use fulmen_protocol::{RemotingCommand, RequestCode};
+use push_support::{Fixture, Received, admin_call, bounded, consumer_connection, eventually};
+
+mod push_support;
 
 const TEST_BOUND: Duration = Duration::from_secs(60);
-const RPC: Duration = Duration::from_secs(10);
-
-async fn bounded<F: Future>(test: F) -> F::Output {
-    tokio::time::timeout(TEST_BOUND, test)
-        .await
-        .expect("the test did not finish within its time bound")
-}
-
-async fn eventually(mut condition: impl FnMut() -> bool) {
-    while !condition() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-type Log = Arc<Mutex<Vec<MessageView>>>;
-
-fn bodies(log: &Log) -> Vec<String> {
-    log.lock()
-        .unwrap()
-        .iter()
-        .map(|m| String::from_utf8(m.body.to_vec()).unwrap())
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_admin_requests_forwarded_by_the_broker() {
-    bounded(async {
-        let cluster = LocalCluster::start().await.unwrap();
+    bounded(TEST_BOUND, async {
+        let fixture = Fixture::start().await;
+        let (cluster, producer) = (&fixture.cluster, &fixture.producer);
         let broker = cluster.broker_addr(0).unwrap().to_string();
-        let producer = Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG"))
-            .await
-            .unwrap();
         let mut sent = Vec::new();
         for i in 0..6 {
             sent.push(
@@ -66,32 +34,15 @@ async fn answers_admin_requests_forwarded_by_the_broker() {
                     .unwrap(),
             );
         }
-        let log: Log = Arc::default();
-        let listener = {
-            let log = log.clone();
-            move |messages: Vec<MessageView>| {
-                log.lock().unwrap().extend(messages);
-                std::future::ready(ConsumeResult::Success)
-            }
-        };
-        let mut config =
-            PushConsumerConfig::new(cluster.namesrv_addr(), "CG_ADMIN").subscribe("PushAdmin", "*");
-        config.consume_from_where = ConsumeFromWhere::ConsumeFromFirstOffset;
-        config.persist_offset_interval = Duration::from_millis(200);
+        let log = Received::default();
+        let listener = log.listener();
+        let mut config = fixture.config("CG_ADMIN", "PushAdmin");
         config.reset_offset_pause = Duration::from_millis(200);
         let consumer = PushConsumer::start(config, listener).await.unwrap();
-        eventually(|| bodies(&log).len() == 6).await;
-        let admin = RemotingClient::new(fulmen_remoting::ClientConfig::default()).unwrap();
+        eventually(|| log.bodies().len() == 6).await;
 
         // The heartbeat announced a push consumer with Java's enum names and the retry subscription.
-        let request = RemotingCommand::request(RequestCode::GET_CONSUMER_CONNECTION_LIST).with_header(
-            &GetConsumerConnectionListRequestHeader {
-                consumer_group: "CG_ADMIN".into(),
-            },
-        );
-        let response = admin.invoke(&broker, request, RPC).await.unwrap();
-        assert_eq!(response.response_code(), ResponseCode::SUCCESS);
-        let connection = ConsumerConnection::decode(&response.body).unwrap();
+        let connection = consumer_connection(&broker, "CG_ADMIN").await;
         assert_eq!(connection.consume_type.as_str(), "CONSUME_PASSIVELY");
         assert_eq!(connection.message_model.as_str(), "CLUSTERING");
         assert_eq!(
@@ -109,13 +60,7 @@ async fn answers_admin_requests_forwarded_by_the_broker() {
                 jstack_enable: Some(false),
             },
         );
-        let response = admin.invoke(&broker, request, RPC).await.unwrap();
-        assert_eq!(
-            response.response_code(),
-            ResponseCode::SUCCESS,
-            "{:?}",
-            response.remark
-        );
+        let response = admin_call(&broker, request).await;
         let info = ConsumerRunningInfo::decode(&response.body).unwrap();
         assert_eq!(info.properties["PROP_CONSUME_TYPE"], "CONSUME_PASSIVELY");
         assert_eq!(info.properties["PROP_CONSUMEORDERLY"], "false");
@@ -141,18 +86,12 @@ async fn answers_admin_requests_forwarded_by_the_broker() {
                 group_sys_flag: None,
             },
         );
-        let response = admin.invoke(&broker, request, RPC).await.unwrap();
-        assert_eq!(
-            response.response_code(),
-            ResponseCode::SUCCESS,
-            "{:?}",
-            response.remark
-        );
+        let response = admin_call(&broker, request).await;
         let result = ConsumeMessageDirectlyResult::decode(&response.body).unwrap();
         assert_eq!(result.consume_result, CmResult::Success);
         assert!(!result.order);
-        assert_eq!(bodies(&log).len(), 7);
-        assert_eq!(bodies(&log)[6], "m0");
+        assert_eq!(log.bodies().len(), 7);
+        assert_eq!(log.bodies()[6], "m0");
 
         // resetOffsetByTime to the beginning: everything is consumed again.
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -166,21 +105,13 @@ async fn answers_admin_requests_forwarded_by_the_broker() {
                 is_force: true,
             },
         );
-        let response = admin.invoke(&broker, request, RPC).await.unwrap();
-        assert_eq!(
-            response.response_code(),
-            ResponseCode::SUCCESS,
-            "{:?}",
-            response.remark
-        );
-        eventually(|| bodies(&log).len() >= 13).await;
-        let again: BTreeSet<String> = bodies(&log)[7..].iter().cloned().collect();
+        admin_call(&broker, request).await;
+        eventually(|| log.bodies().len() >= 13).await;
+        let again: BTreeSet<String> = log.bodies()[7..].iter().cloned().collect();
         assert_eq!(again, (0..6).map(|i| format!("m{i}")).collect());
 
-        admin.shutdown().await;
         consumer.shutdown().await;
-        producer.shutdown().await;
-        cluster.shutdown().await;
+        fixture.shutdown().await;
     })
     .await;
 }

@@ -3,69 +3,17 @@
 //! message, RECONSUME_LATER redelivered through `%RETRY%<group>`, and flow control bounding the cache.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use fulmen_client::{
-    AllocateStrategy, ConsumeFromWhere, ConsumeResult, Message, MessageQueue, MessageView, Producer,
-    ProducerConfig, PushConsumer, PushConsumerConfig, sort_for_allocation,
+    ConsumeFromWhere, ConsumeResult, Message, MessageView, Producer, PushConsumer, PushConsumerConfig,
 };
-use fulmen_testkit::LocalCluster;
+use push_support::{Fixture, Received, actual_split, bounded, eventually, expected_split};
+
+mod push_support;
 
 const TEST_BOUND: Duration = Duration::from_secs(60);
-
-async fn bounded<F: Future>(test: F) -> F::Output {
-    tokio::time::timeout(TEST_BOUND, test)
-        .await
-        .expect("the test did not finish within its time bound")
-}
-
-/// Polls `condition` every 50 ms until it holds (the caller's bound limits the wait).
-async fn eventually(mut condition: impl FnMut() -> bool) {
-    while !condition() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// A push consumer config with short intervals, reading from the first offset.
-fn config(cluster: &LocalCluster, group: &str, topic: &str) -> PushConsumerConfig {
-    let mut config = PushConsumerConfig::new(cluster.namesrv_addr(), group).subscribe(topic, "*");
-    config.consume_from_where = ConsumeFromWhere::ConsumeFromFirstOffset;
-    config.persist_offset_interval = Duration::from_millis(500);
-    config.rebalance_interval = Duration::from_secs(2);
-    config
-}
-
-/// Messages seen by a listener, by body, with every delivery.
-#[derive(Clone, Default)]
-struct Seen(Arc<Mutex<Vec<MessageView>>>);
-
-impl Seen {
-    fn bodies(&self) -> BTreeSet<String> {
-        self.0
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|m| String::from_utf8(m.body.to_vec()).unwrap())
-            .collect()
-    }
-
-    fn all(&self) -> Vec<MessageView> {
-        self.0.lock().unwrap().clone()
-    }
-
-    fn listener(
-        &self,
-    ) -> impl Fn(Vec<MessageView>) -> std::future::Ready<ConsumeResult> + Send + Sync + 'static {
-        let seen = self.clone();
-        move |messages| {
-            seen.0.lock().unwrap().extend(messages);
-            std::future::ready(ConsumeResult::Success)
-        }
-    }
-}
 
 async fn send(producer: &Producer, topic: &str, range: std::ops::Range<usize>) -> BTreeSet<String> {
     let mut bodies = BTreeSet::new();
@@ -80,27 +28,17 @@ async fn send(producer: &Producer, topic: &str, range: std::ops::Range<usize>) -
     bodies
 }
 
-async fn cluster() -> LocalCluster {
-    LocalCluster::builder()
-        .configure_broker(|_, broker| broker.message_delay_level = "1s 1s 1s 1s 1s".into())
-        .start()
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn consumes_everything_and_the_next_start_resumes_from_the_committed_offsets() {
-    bounded(async {
-        let cluster = cluster().await;
-        let producer = Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG"))
+    bounded(TEST_BOUND, async {
+        let fixture = Fixture::start().await;
+        let producer = &fixture.producer;
+        let sent = send(producer, "PushAll", 0..40).await;
+        let seen = Received::default();
+        let consumer = PushConsumer::start(fixture.config("CG_ALL", "PushAll"), seen.listener())
             .await
             .unwrap();
-        let sent = send(&producer, "PushAll", 0..40).await;
-        let seen = Seen::default();
-        let consumer = PushConsumer::start(config(&cluster, "CG_ALL", "PushAll"), seen.listener())
-            .await
-            .unwrap();
-        eventually(|| seen.bodies() == sent).await;
+        eventually(|| seen.body_set() == sent).await;
         assert_eq!(
             consumer
                 .assigned_queues()
@@ -112,91 +50,42 @@ async fn consumes_everything_and_the_next_start_resumes_from_the_committed_offse
         consumer.shutdown().await;
         consumer.shutdown().await;
 
-        let later = send(&producer, "PushAll", 40..50).await;
-        let again = Seen::default();
-        let mut resumed = config(&cluster, "CG_ALL", "PushAll");
+        let later = send(producer, "PushAll", 40..50).await;
+        let again = Received::default();
+        let mut resumed = fixture.config("CG_ALL", "PushAll");
         resumed.consume_from_where = ConsumeFromWhere::ConsumeFromFirstOffset;
         let consumer = PushConsumer::start(resumed, again.listener()).await.unwrap();
-        eventually(|| again.bodies() == later).await;
+        eventually(|| again.body_set() == later).await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(
-            again.bodies(),
+            again.body_set(),
             later,
             "nothing consumed before the restart comes again"
         );
         consumer.shutdown().await;
-        producer.shutdown().await;
-        cluster.shutdown().await;
+        fixture.shutdown().await;
     })
     .await;
 }
 
-/// The queues of `topic` each consumer should own, as the strategy computes them.
-fn expected_split(
-    group: &str,
-    consumers: &[PushConsumer],
-    topic: &str,
-) -> BTreeMap<String, Vec<MessageQueue>> {
-    let mut queues: Vec<MessageQueue> = (0..4)
-        .map(|id| MessageQueue::new(topic, "broker-0", id))
-        .collect();
-    let mut ids: Vec<String> = consumers.iter().map(|c| c.client_id().to_owned()).collect();
-    sort_for_allocation(&mut queues, &mut ids);
-    ids.iter()
-        .map(|id| {
-            let mine = AllocateStrategy::Averagely
-                .allocate(group, id, &queues, &ids)
-                .unwrap();
-            (id.clone(), mine)
-        })
-        .collect()
-}
-
-fn actual_split(consumers: &[PushConsumer], topic: &str) -> BTreeMap<String, Vec<MessageQueue>> {
-    consumers
-        .iter()
-        .map(|c| {
-            let mine = c
-                .assigned_queues()
-                .into_iter()
-                .filter(|q| q.topic == topic)
-                .collect();
-            (c.client_id().to_owned(), mine)
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_consumers_split_the_queues_and_one_leaving_loses_nothing() {
-    bounded(async {
-        let cluster = cluster().await;
+    bounded(TEST_BOUND, async {
+        let fixture = Fixture::start().await;
+        let (cluster, producer) = (&fixture.cluster, &fixture.producer);
         let broker_name = cluster.brokers()[0].0.clone();
-        let producer = Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG"))
-            .await
-            .unwrap();
-        let mut sent = send(&producer, "PushSplit", 0..8).await;
-        let seen = Seen::default();
+        let mut sent = send(producer, "PushSplit", 0..8).await;
+        let seen = Received::default();
         let mut consumers = Vec::new();
         for _ in 0..3 {
-            let consumer = PushConsumer::start(config(&cluster, "CG_SPLIT", "PushSplit"), seen.listener())
+            let consumer = PushConsumer::start(fixture.config("CG_SPLIT", "PushSplit"), seen.listener())
                 .await
                 .unwrap();
             consumers.push(consumer);
         }
-        let fix = |split: BTreeMap<String, Vec<MessageQueue>>| -> BTreeMap<String, Vec<MessageQueue>> {
-            split
-                .into_iter()
-                .map(|(id, queues)| {
-                    let queues = queues
-                        .into_iter()
-                        .map(|q| MessageQueue::new(q.topic, broker_name.clone(), q.queue_id))
-                        .collect();
-                    (id, queues)
-                })
-                .collect()
-        };
-        let expected = fix(expected_split("CG_SPLIT", &consumers, "PushSplit"));
-        eventually(|| actual_split(&consumers, "PushSplit") == expected).await;
+        let members: Vec<&PushConsumer> = consumers.iter().collect();
+        let expected = expected_split("CG_SPLIT", &members, "PushSplit", &broker_name, 4);
+        eventually(|| actual_split(&members, "PushSplit") == expected).await;
         let sizes: BTreeSet<usize> = expected.values().map(Vec::len).collect();
         assert_eq!(sizes, BTreeSet::from([1, 2]));
 
@@ -208,25 +97,23 @@ async fn three_consumers_split_the_queues_and_one_leaving_loses_nothing() {
         tokio::time::sleep(Duration::from_millis(200)).await;
         leaving.shutdown().await;
         sent.extend(load.await.unwrap());
-        let expected = fix(expected_split("CG_SPLIT", &consumers, "PushSplit"));
-        eventually(|| actual_split(&consumers, "PushSplit") == expected).await;
-        eventually(|| seen.bodies().is_superset(&sent)).await;
+        let members: Vec<&PushConsumer> = consumers.iter().collect();
+        let expected = expected_split("CG_SPLIT", &members, "PushSplit", &broker_name, 4);
+        eventually(|| actual_split(&members, "PushSplit") == expected).await;
+        eventually(|| seen.body_set().is_superset(&sent)).await;
         for consumer in consumers {
             consumer.shutdown().await;
         }
-        producer.shutdown().await;
-        cluster.shutdown().await;
+        fixture.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reconsume_later_is_redelivered_through_the_retry_topic() {
-    bounded(async {
-        let cluster = cluster().await;
-        let producer = Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG"))
-            .await
-            .unwrap();
+    bounded(TEST_BOUND, async {
+        let fixture = Fixture::start().await;
+        let producer = &fixture.producer;
         let sent = producer
             .send(
                 Message::new("PushRetry", "again")
@@ -236,23 +123,9 @@ async fn reconsume_later_is_redelivered_through_the_retry_topic() {
             )
             .await
             .unwrap();
-        let seen = Seen::default();
-        let listener = {
-            let seen = seen.clone();
-            move |messages: Vec<MessageView>| {
-                let seen = seen.clone();
-                async move {
-                    let first = messages.iter().any(|m| m.reconsume_times == 0);
-                    seen.0.lock().unwrap().extend(messages);
-                    if first {
-                        ConsumeResult::ReconsumeLater
-                    } else {
-                        ConsumeResult::Success
-                    }
-                }
-            }
-        };
-        let consumer = PushConsumer::start(config(&cluster, "CG_RETRY", "PushRetry"), listener)
+        let seen = Received::default();
+        let listener = seen.failing_first_delivery();
+        let consumer = PushConsumer::start(fixture.config("CG_RETRY", "PushRetry"), listener)
             .await
             .unwrap();
         eventually(|| seen.all().len() >= 2).await;
@@ -269,40 +142,37 @@ async fn reconsume_later_is_redelivered_through_the_retry_topic() {
         tokio::time::sleep(Duration::from_millis(1500)).await;
         assert_eq!(seen.all().len(), 2, "a consumed retry is not delivered again");
         consumer.shutdown().await;
-        producer.shutdown().await;
-        cluster.shutdown().await;
+        fixture.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flow_control_bounds_the_cache_of_a_slow_listener() {
-    bounded(async {
-        let cluster = cluster().await;
-        let producer = Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG"))
-            .await
-            .unwrap();
-        let sent = send(&producer, "PushSlow", 0..80).await;
-        let seen = Seen::default();
+    bounded(TEST_BOUND, async {
+        let fixture = Fixture::start().await;
+        let producer = &fixture.producer;
+        let sent = send(producer, "PushSlow", 0..80).await;
+        let seen = Received::default();
         let listener = {
             let seen = seen.clone();
             move |messages: Vec<MessageView>| {
                 let seen = seen.clone();
                 async move {
                     tokio::time::sleep(Duration::from_millis(10)).await;
-                    seen.0.lock().unwrap().extend(messages);
+                    seen.record(messages);
                     ConsumeResult::Success
                 }
             }
         };
-        let mut config = config(&cluster, "CG_SLOW", "PushSlow");
+        let mut config = fixture.config("CG_SLOW", "PushSlow");
         config.pull_threshold_for_queue = 5;
         config.pull_batch_size = 4;
         config.consume_thread_min = 1;
         config.consume_thread_max = 1;
         let consumer = PushConsumer::start(config, listener).await.unwrap();
         let mut max_cached = 0;
-        while seen.bodies() != sent {
+        while seen.body_set() != sent {
             for (_, cached) in consumer.cached_message_counts() {
                 max_cached = max_cached.max(cached);
             }
@@ -311,40 +181,29 @@ async fn flow_control_bounds_the_cache_of_a_slow_listener() {
         assert!(max_cached > 0);
         assert!(max_cached <= 5 + 4, "cached {max_cached} messages in one queue");
         consumer.shutdown().await;
-        producer.shutdown().await;
-        cluster.shutdown().await;
+        fixture.shutdown().await;
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn broadcasting_members_each_get_everything_and_resume_from_the_local_offset_file() {
-    bounded(async {
-        let cluster = cluster().await;
+    bounded(TEST_BOUND, async {
+        let fixture = Fixture::start().await;
+        let producer = &fixture.producer;
         let dir = std::env::temp_dir().join(format!("fulmen-push-offsets-{}", std::process::id()));
-        let producer = Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG"))
-            .await
-            .unwrap();
-        let sent = send(&producer, "PushBroadcast", 0..20).await;
-        let broadcast = |cluster: &LocalCluster| {
-            let mut config = config(cluster, "CG_BC", "PushBroadcast");
+        let sent = send(producer, "PushBroadcast", 0..20).await;
+        let broadcast = || {
+            let mut config = fixture.config("CG_BC", "PushBroadcast");
             config.message_model = fulmen_client::MessageModel::Broadcasting;
             config.local_offset_store_dir = dir.clone();
             config
         };
-        let (first, second) = (Seen::default(), Seen::default());
-        let failing = {
-            let first = first.clone();
-            move |messages: Vec<MessageView>| {
-                first.0.lock().unwrap().extend(messages);
-                std::future::ready(ConsumeResult::ReconsumeLater)
-            }
-        };
-        let a = PushConsumer::start(broadcast(&cluster), failing).await.unwrap();
-        let b = PushConsumer::start(broadcast(&cluster), second.listener())
-            .await
-            .unwrap();
-        eventually(|| first.bodies() == sent && second.bodies() == sent).await;
+        let (first, second) = (Received::default(), Received::default());
+        let failing = first.answering(ConsumeResult::ReconsumeLater);
+        let a = PushConsumer::start(broadcast(), failing).await.unwrap();
+        let b = PushConsumer::start(broadcast(), second.listener()).await.unwrap();
+        eventually(|| first.body_set() == sent && second.body_set() == sent).await;
         assert!(!a.assigned_queues().iter().any(|q| q.topic.starts_with("%RETRY%")));
         tokio::time::sleep(Duration::from_millis(1500)).await;
         assert_eq!(
@@ -363,18 +222,15 @@ async fn broadcasting_members_each_get_everything_and_resume_from_the_local_offs
         assert!(text.starts_with(r#"{"offsetTable":{{"brokerName":"#), "{text}");
         assert!(text.contains(r#""topic":"PushBroadcast"}:"#), "{text}");
 
-        let later = send(&producer, "PushBroadcast", 20..25).await;
-        let third = Seen::default();
-        let c = PushConsumer::start(broadcast(&cluster), third.listener())
-            .await
-            .unwrap();
-        eventually(|| third.bodies() == later).await;
+        let later = send(producer, "PushBroadcast", 20..25).await;
+        let third = Received::default();
+        let c = PushConsumer::start(broadcast(), third.listener()).await.unwrap();
+        eventually(|| third.body_set() == later).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
-        assert_eq!(third.bodies(), later);
+        assert_eq!(third.body_set(), later);
         c.shutdown().await;
         std::fs::remove_dir_all(&dir).unwrap();
-        producer.shutdown().await;
-        cluster.shutdown().await;
+        fixture.shutdown().await;
     })
     .await;
 }
@@ -387,7 +243,7 @@ struct Victim {
     thread: std::thread::JoinHandle<()>,
 }
 
-fn start_victim(config: PushConsumerConfig, seen: &Seen) -> Victim {
+fn start_victim(config: PushConsumerConfig, seen: &Received) -> Victim {
     let (kill, killed) = std::sync::mpsc::channel::<()>();
     let (ready, started) = std::sync::mpsc::channel::<String>();
     let listener = seen.listener();
@@ -414,15 +270,13 @@ fn start_victim(config: PushConsumerConfig, seen: &Seen) -> Victim {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_of_three_with_one_killed_still_consumes_every_message_at_least_once() {
-    bounded(async {
-        let cluster = cluster().await;
-        let producer = Producer::start(ProducerConfig::new(cluster.namesrv_addr(), "PG"))
-            .await
-            .unwrap();
-        let mut sent = send(&producer, "PushKill", 0..8).await;
-        let seen = Seen::default();
+    bounded(TEST_BOUND, async {
+        let fixture = Fixture::start().await;
+        let producer = &fixture.producer;
+        let mut sent = send(producer, "PushKill", 0..8).await;
+        let seen = Received::default();
         let victim = {
-            let config = config(&cluster, "CG_KILL", "PushKill");
+            let config = fixture.config("CG_KILL", "PushKill");
             let seen = seen.clone();
             tokio::task::spawn_blocking(move || start_victim(config, &seen))
                 .await
@@ -430,7 +284,7 @@ async fn a_group_of_three_with_one_killed_still_consumes_every_message_at_least_
         };
         let mut survivors = Vec::new();
         for _ in 0..2 {
-            let consumer = PushConsumer::start(config(&cluster, "CG_KILL", "PushKill"), seen.listener())
+            let consumer = PushConsumer::start(fixture.config("CG_KILL", "PushKill"), seen.listener())
                 .await
                 .unwrap();
             survivors.push(consumer);
@@ -465,12 +319,11 @@ async fn a_group_of_three_with_one_killed_still_consumes_every_message_at_least_
             .unwrap();
         sent.extend(load.await.unwrap());
         eventually(|| owned(&survivors) == 4).await;
-        eventually(|| seen.bodies().is_superset(&sent)).await;
+        eventually(|| seen.body_set().is_superset(&sent)).await;
         for consumer in survivors {
             consumer.shutdown().await;
         }
-        producer.shutdown().await;
-        cluster.shutdown().await;
+        fixture.shutdown().await;
     })
     .await;
 }

@@ -3,7 +3,7 @@
 //! [`AllocateStrategy`] is the queue allocation their rebalance will use.
 
 mod allocate;
-mod broker_addr;
+mod broker_call;
 pub(crate) mod lite;
 pub(crate) mod offset_store;
 mod offsets;
@@ -18,7 +18,6 @@ pub(crate) mod rebalance;
 pub use allocate::{AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, sort_for_allocation};
 pub use lite::LitePullConsumer;
 pub use lite::config::{LitePullConsumerConfig, MIN_AUTO_COMMIT_INTERVAL};
-pub use process_queue::ProcessQueue;
 pub use pull_consumer::PullConsumer;
 pub use pull_result::{PullResult, PullStatus};
 pub use push::{ConsumeFuture, ConsumeResult, MessageListener, PushConsumer, PushConsumerConfig};

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::instance::identity::unix_millis;
@@ -19,13 +19,14 @@ pub(crate) const PULL_MAX_IDLE_TIME: Duration = Duration::from_secs(120);
 
 /// The cached messages and state of one message queue of a consumer.
 #[derive(Debug)]
-pub struct ProcessQueue {
+pub(crate) struct ProcessQueue {
     cache: Mutex<Cache>,
     dropped: AtomicBool,
     locked: AtomicBool,
     last_lock_timestamp: AtomicI64,
     last_pull_timestamp: AtomicI64,
     last_consume_timestamp: AtomicI64,
+    try_unlock_times: AtomicU64,
     /// Held while an orderly listener call runs; the rebalance waits for it before it unlocks the queue.
     pub(crate) consume_lock: tokio::sync::Mutex<()>,
 }
@@ -37,7 +38,6 @@ struct Cache {
     queue_offset_max: i64,
     consuming: bool,
     consuming_orderly: BTreeMap<i64, MessageView>,
-    accumulated: i64,
 }
 
 impl Default for ProcessQueue {
@@ -57,6 +57,7 @@ impl ProcessQueue {
             last_lock_timestamp: AtomicI64::new(now),
             last_pull_timestamp: AtomicI64::new(now),
             last_consume_timestamp: AtomicI64::new(now),
+            try_unlock_times: AtomicU64::new(0),
             consume_lock: tokio::sync::Mutex::new(()),
         }
     }
@@ -76,14 +77,6 @@ impl ProcessQueue {
                 cache.bytes += message.body.len() as u64;
                 cache.queue_offset_max = message.queue_offset;
                 cache.messages.insert(message.queue_offset, message.clone());
-            }
-        }
-        if let Some(last) = messages.last() {
-            let max = last
-                .property(fulmen_protocol::message::keys::MAX_OFFSET)
-                .and_then(|max| max.parse::<i64>().ok());
-            if let Some(accumulated) = max.map(|max| max - last.queue_offset).filter(|n| *n > 0) {
-                cache.accumulated = accumulated;
             }
         }
         if !cache.messages.is_empty() && !cache.consuming {
@@ -146,11 +139,6 @@ impl ProcessQueue {
         ))
     }
 
-    /// How many messages the broker held beyond the last pulled one (`msgAccCnt`).
-    pub fn accumulated(&self) -> i64 {
-        self.cache().accumulated
-    }
-
     /// Orderly: the smallest and largest offsets being consumed and their count (zeros when none).
     pub fn consuming_range(&self) -> (i64, i64, usize) {
         let cache = self.cache();
@@ -199,13 +187,6 @@ impl ProcessQueue {
                 cache.messages.insert(kept.queue_offset, kept);
             }
         }
-    }
-
-    /// Orderly: puts the whole consuming set back into the cache.
-    pub fn rollback(&self) {
-        let mut cache = self.cache();
-        let consuming = std::mem::take(&mut cache.consuming_orderly);
-        cache.messages.extend(consuming);
     }
 
     /// Drops every cached message.
@@ -270,9 +251,14 @@ impl ProcessQueue {
         self.last_consume_timestamp.load(Ordering::Relaxed)
     }
 
-    /// Whether an orderly consume task is running or due.
-    pub fn is_consuming(&self) -> bool {
-        self.cache().consuming
+    /// Records that giving the queue up had to wait for a running listener call (`tryUnlockTimes`).
+    pub(crate) fn count_failed_unlock(&self) {
+        self.try_unlock_times.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How often giving the queue up had to wait for a running listener call.
+    pub fn try_unlock_times(&self) -> u64 {
+        self.try_unlock_times.load(Ordering::Relaxed)
     }
 }
 
@@ -321,7 +307,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn orderly_take_commit_and_rollback() {
+    fn orderly_take_consume_again_and_commit() {
         let pq = ProcessQueue::new();
         pq.put_messages(&[view(1), view(2), view(3)]);
         let taken = pq.take_messages(2);
@@ -330,11 +316,12 @@ pub(crate) mod tests {
         assert_eq!(pq.commit(), 2);
         let again = pq.take_messages(5);
         assert_eq!(again.iter().map(|m| m.queue_offset).collect::<Vec<_>>(), [2, 3]);
-        pq.rollback();
-        assert_eq!(pq.message_count(), 2);
-        assert_eq!(pq.take_messages(5).len(), 2);
+        assert_eq!(pq.consuming_range(), (2, 3, 2));
         assert_eq!(pq.commit(), 4);
         assert!(pq.take_messages(1).is_empty());
-        assert!(!pq.is_consuming());
+        assert!(
+            pq.put_messages(&[view(4)]),
+            "an empty take ends consuming; the next put dispatches"
+        );
     }
 }

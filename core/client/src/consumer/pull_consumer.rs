@@ -17,8 +17,6 @@ use crate::config::PullConsumerConfig;
 use crate::error::{Error, ErrorKind, Result};
 use crate::instance::{ClientInstance, identity};
 
-/// `PermName.PERM_READ`.
-const PERM_READ: i32 = 0x4;
 /// How long a held pull may take before it counts as failed (Java's `consumerTimeoutMillisWhenSuspend`, 30 s,
 /// above the broker's 20 s hold).
 const TIMEOUT_WHEN_SUSPENDED: Duration = Duration::from_secs(30);
@@ -169,7 +167,7 @@ impl PullConsumer {
 
     /// The master address of the queue's broker, looking the topic's route up when the broker is unknown.
     async fn broker_addr(&self, queue: &MessageQueue) -> Result<String> {
-        super::broker_addr::master_addr_of(&self.inner.instance, queue).await
+        super::broker_call::master_addr_of(&self.inner.instance, queue).await
     }
 }
 
@@ -181,14 +179,7 @@ pub(crate) async fn fetch_subscribe_queues(
 ) -> Result<Vec<MessageQueue>> {
     crate::validation::check_topic(topic)?;
     let route = instance.update_route(topic).await?;
-    let mut queues: Vec<MessageQueue> = route
-        .queue_datas
-        .iter()
-        .filter(|data| data.perm & PERM_READ != 0)
-        .flat_map(|data| {
-            (0..data.read_queue_nums.max(0)).map(|id| MessageQueue::new(topic, data.broker_name.clone(), id))
-        })
-        .collect();
+    let mut queues = super::broker_call::readable_queues(&route, topic);
     if queues.is_empty() {
         return Err(Error::new(
             ErrorKind::RouteNotFound,

@@ -110,7 +110,7 @@ impl ClientInstance {
         state.consumers.push(consumer);
     }
 
-    /// Handles the broker-initiated requests with `code` (they arrive over this client's connections).
+    /// Handles the requests with `code` a broker sends over this client's connections.
     pub(crate) fn register_request_processor(
         &self,
         code: fulmen_protocol::RequestCode,

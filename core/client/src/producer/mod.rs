@@ -1,17 +1,24 @@
 //! [`Producer`]: sends messages with Java's `DefaultMQProducer` algorithm: route lookup with the `TBW102`
-//! fallback for unknown topics, round-robin queue choice avoiding the broker that just failed, and up to
-//! `1 + retry_times` attempts within the send timeout.
-//!
-//! Batches, asynchronous sends, queue selectors and transactions will be added beside [`Producer::send`]: they
-//! reuse [`PreparedMessage`] for the request and [`response::send_result`] for the answer.
+//! fallback for unknown topics, queue choice by the fault strategy (`fault/`), retries (`sync_send.rs`,
+//! `async_send.rs`), selectors and sharding keys (`selector.rs`), batches (`batch.rs`); transactions live in
+//! `transaction/`. Each send reuses [`PreparedMessage`] for the request and [`response::send_result`] for the
+//! answer.
 
+mod async_send;
+mod batch;
+pub(crate) mod errors;
+mod fault;
 mod publish_info;
 mod request;
 mod response;
+mod selector;
+mod sync_send;
+pub mod transaction;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use fulmen_protocol::body::MessageQueue;
 use fulmen_protocol::msgid::MessageIdGenerator;
@@ -23,11 +30,28 @@ use crate::instance::{ClientInstance, identity};
 use crate::message::Message;
 use crate::send_result::SendResult;
 use crate::validation::check_message;
+use errors::{broker_not_exist_error, no_route_error};
+pub use fault::FaultDetectorConfig;
+use fault::FaultStrategy;
 use publish_info::{TopicPublishInfo, route_from_template};
 use request::PreparedMessage;
+use response::AttemptError;
+pub use selector::{QueueSelector, SelectByHash, SelectByRandom, queue_index_by_hash};
 
 /// A message producer. Cheap to clone; clones share connections and tasks. Dropping the last clone stops the
 /// background tasks; [`Producer::shutdown`] also unregisters the group from the brokers.
+///
+/// Which send to use:
+/// - [`send`](Producer::send): waits for the broker, retries on another broker (Java's sync send);
+/// - [`send_async`](Producer::send_async): the same as a `'static` future to spawn, with Java's async retry rules;
+/// - [`send_oneway`](Producer::send_oneway): fire and forget;
+/// - [`send_to_queue`](Producer::send_to_queue), [`send_with_selector`](Producer::send_with_selector),
+///   [`send_orderly`](Producer::send_orderly): a queue of the caller's choice, one attempt;
+/// - [`send_batch`](Producer::send_batch): several messages of one topic in one request.
+///
+/// With [`ProducerConfig::send_latency_fault_enable`] a broker whose sends were slow or failed is avoided for a
+/// while (Java's latency fault tolerance); without it (the default) a retry only avoids the previous attempt's
+/// broker.
 #[derive(Clone)]
 pub struct Producer {
     inner: Arc<ProducerInner>,
@@ -37,6 +61,7 @@ struct ProducerInner {
     config: ProducerConfig,
     instance: ClientInstance,
     ids: MessageIdGenerator,
+    fault: FaultStrategy,
     publish_infos: Mutex<HashMap<String, Arc<TopicPublishInfo>>>,
 }
 
@@ -47,14 +72,17 @@ impl Producer {
         config.validate()?;
         let instance = ClientInstance::start(config.client.clone().with_pid_instance_name())?;
         instance.register_producer(&config.group);
-        Ok(Producer {
+        let producer = Producer {
             inner: Arc::new(ProducerInner {
                 ids: identity::message_id_generator(identity::local_ip()),
+                fault: FaultStrategy::new(config.send_latency_fault_enable, config.detector.enabled),
                 config,
                 instance,
                 publish_infos: Mutex::new(HashMap::new()),
             }),
-        })
+        };
+        fault::detector::spawn(&producer);
+        Ok(producer)
     }
 
     /// The configuration.
@@ -68,46 +96,18 @@ impl Producer {
     }
 
     /// Sends `message` and waits until the broker stored it, retrying on another queue up to
-    /// [`ProducerConfig::retry_times`] times within [`ProducerConfig::send_timeout`].
+    /// [`ProducerConfig::retry_times`] times within [`ProducerConfig::send_timeout`] (Java's synchronous
+    /// `send(msg)`).
+    ///
+    /// A broker error whose code is not in [`ProducerConfig::retry_response_codes`] is returned at once. When every
+    /// attempt failed, the error names the attempts and brokers and carries as
+    /// [`response_code`](crate::Error::response_code) the broker's code, or Java's client codes 10001 (connect
+    /// failure), 10002 (timeout), 10003 (no broker address).
     pub async fn send(&self, message: Message) -> Result<SendResult> {
         let started = Instant::now();
-        let deadline = started + self.inner.config.send_timeout;
         let prepared = self.prepare(&message)?;
         let info = self.publish_info(&message.topic).await?;
-        let attempts = 1 + self.inner.config.retry_times;
-        let mut last_failed_broker: Option<String> = None;
-        let mut last_error: Option<Error> = None;
-        let mut made = 0;
-        for _ in 0..attempts {
-            let Some(queue) = info.select(last_failed_broker.as_deref()).cloned() else {
-                break;
-            };
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            if remaining.is_zero() {
-                return Err(send_timeout_error(&message.topic, made, last_error));
-            }
-            made += 1;
-            match self.send_to(&prepared, &queue, remaining).await {
-                Ok(result) => return Ok(result),
-                Err(error) if response::is_retryable(&error) => {
-                    tracing::debug!(%error, broker = queue.broker_name, "send failed, retrying");
-                    last_failed_broker = Some(queue.broker_name.clone());
-                    last_error = Some(error);
-                }
-                Err(error) => return Err(error),
-            }
-        }
-        Err(match last_error {
-            Some(error) if error.kind() == ErrorKind::Timeout => {
-                send_timeout_error(&message.topic, made, Some(error))
-            }
-            Some(error) => error.with_context(format!(
-                "Send [{made}] times, still failed, cost [{}]ms, Topic: {}",
-                started.elapsed().as_millis(),
-                message.topic
-            )),
-            None => no_route_error(&message.topic),
-        })
+        self.send_with_retries(&prepared, &info, started).await
     }
 
     /// Sends `message` to `queue` once (no retry), waiting until the broker stored it.
@@ -124,19 +124,32 @@ impl Producer {
         }
         self.send_to(&prepared, &queue, self.inner.config.send_timeout)
             .await
+            .map_err(AttemptError::into_error)
     }
 
-    /// Sends `message` once without waiting for the broker's answer.
+    /// Sends `message` once without waiting for the broker's answer (no retry, as Java's `sendOneway`).
     pub async fn send_oneway(&self, message: Message) -> Result<()> {
         let prepared = self.prepare(&message)?;
         let info = self.publish_info(&message.topic).await?;
-        let queue = info.select(None).ok_or_else(|| no_route_error(&message.topic))?;
+        let queue = self
+            .inner
+            .fault
+            .select(&info, None, false)
+            .ok_or_else(|| no_route_error(&message.topic))?;
         let addr = self.broker_addr(&queue.broker_name)?;
         let request = prepared.request(queue, &self.inner.config, identity::unix_millis());
-        self.inner
+        let started = Instant::now();
+        let outcome = self
+            .inner
             .instance
             .invoke_broker_oneway(&addr, request.into_oneway())
-            .await
+            .await;
+        // as Java's ONEWAY pass of sendDefaultImpl: a written request counts as a success, a failure isolates
+        let failed = outcome.is_err();
+        self.inner
+            .fault
+            .update(&queue.broker_name, started.elapsed(), failed, true);
+        outcome
     }
 
     /// Stops the tasks, unregisters the producer group from the brokers and closes the connections.
@@ -158,22 +171,35 @@ impl Producer {
         &self,
         prepared: &PreparedMessage,
         queue: &MessageQueue,
-        timeout: std::time::Duration,
-    ) -> Result<SendResult> {
-        let addr = self.broker_addr(&queue.broker_name)?;
+        timeout: Duration,
+    ) -> Result<SendResult, AttemptError> {
+        let addr = self
+            .broker_addr(&queue.broker_name)
+            .map_err(AttemptError::Client)?;
         let request = prepared.request(queue, &self.inner.config, identity::unix_millis());
-        let response = self.inner.instance.invoke_broker(&addr, request, timeout).await?;
-        response::send_result(&response, queue, &prepared.uniq_key)
+        let response = self
+            .inner
+            .instance
+            .invoke_broker(&addr, request, timeout)
+            .await
+            .map_err(AttemptError::from_invoke)?;
+        response::send_result(
+            &response,
+            queue,
+            &prepared.uniq_key,
+            prepared.batch_ids.as_deref(),
+        )
+        .map_err(|error| match error.response_code() {
+            Some(_) => AttemptError::Broker(error),
+            None => AttemptError::Transport(error),
+        })
     }
 
     fn broker_addr(&self, broker_name: &str) -> Result<String> {
-        self.inner.instance.master_addr(broker_name).ok_or_else(|| {
-            Error::new(
-                ErrorKind::RouteNotFound,
-                format!("The broker[{broker_name}] not exist"),
-            )
-            .with_broker(broker_name)
-        })
+        self.inner
+            .instance
+            .master_addr(broker_name)
+            .ok_or_else(|| broker_not_exist_error(broker_name))
     }
 
     /// The writable queues of `topic`, from its route, or from the template topic's route for a topic the name
@@ -212,27 +238,6 @@ impl Producer {
         infos.insert(topic.to_owned(), info.clone());
         Ok(info)
     }
-}
-
-fn no_route_error(topic: &str) -> Error {
-    Error::new(
-        ErrorKind::RouteNotFound,
-        format!(
-            "No route info of this topic: {topic}, See http://rocketmq.apache.org/docs/faq/ for further details."
-        ),
-    )
-}
-
-fn send_timeout_error(topic: &str, attempts: u32, last: Option<Error>) -> Error {
-    let mut message = format!("sendDefaultImpl call timeout after {attempts} attempt(s), Topic: {topic}");
-    if let Some(last) = &last {
-        message.push_str(&format!("; last error: {last}"));
-    }
-    let mut error = Error::new(ErrorKind::Timeout, message);
-    if let Some(broker) = last.as_ref().and_then(Error::broker) {
-        error = error.with_broker(broker);
-    }
-    error
 }
 
 impl fmt::Debug for Producer {

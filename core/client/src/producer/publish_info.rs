@@ -1,6 +1,5 @@
-//! Where a producer may write a topic: the writable queues of its masters (Java's `TopicPublishInfo`), and the
-//! round-robin queue choice that avoids the broker of the previous failed attempt (`MQFaultStrategy` with the
-//! latency fault tolerance off, its default).
+//! Where a producer may write a topic: the writable queues of its masters and the rotating index that picks one
+//! (Java's `TopicPublishInfo` with its `ThreadLocalIndex`). Which filters apply is [`super::fault`]'s business.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -41,24 +40,29 @@ impl TopicPublishInfo {
         self.queues.is_empty()
     }
 
-    /// The next queue round robin, skipping queues of `last_failed_broker` while another broker has one.
-    pub(crate) fn select(&self, last_failed_broker: Option<&str>) -> Option<&MessageQueue> {
+    /// The first of at most `queues.len()` next queues that passes `filter` (`selectOneMessageQueue(filters)`).
+    pub(crate) fn select_matching(&self, filter: impl Fn(&MessageQueue) -> bool) -> Option<&MessageQueue> {
         if self.queues.is_empty() {
             return None;
         }
-        if let Some(avoid) = last_failed_broker {
-            for _ in 0..self.queues.len() {
-                let queue = self.next_queue();
-                if queue.broker_name != avoid {
-                    return Some(queue);
-                }
-            }
-        }
-        Some(self.next_queue())
+        (0..self.queues.len())
+            .map(|_| self.next_queue())
+            .find(|queue| filter(queue))
     }
 
+    /// The next queue round robin (`selectOneMessageQueue()`), `None` only without queues.
+    pub(crate) fn select_next(&self) -> Option<&MessageQueue> {
+        (!self.queues.is_empty()).then(|| self.next_queue())
+    }
+
+    /// Restarts the index at a random position (`ThreadLocalIndex.reset`).
+    pub(crate) fn reset_index(&self) {
+        self.next.store(fastrand::u32(..0x7FFF_FFFF), Ordering::Relaxed);
+    }
+
+    /// `incrementAndGet() & 0x7FFFFFFF`, then `% size`.
     fn next_queue(&self) -> &MessageQueue {
-        let index = self.next.fetch_add(1, Ordering::Relaxed) & 0x7FFF_FFFF;
+        let index = self.next.fetch_add(1, Ordering::Relaxed).wrapping_add(1) & 0x7FFF_FFFF;
         &self.queues[index as usize % self.queues.len()]
     }
 }
@@ -167,30 +171,21 @@ mod tests {
     }
 
     #[test]
-    fn round_robin_and_avoids_the_failed_broker() {
-        let info = TopicPublishInfo::new("T", route(), 0);
-        let picks: Vec<_> = (0..5).map(|_| info.select(None).unwrap().clone()).collect();
-        assert_eq!(names(&picks), ["a:0", "a:1", "b:0", "b:1", "a:0"]);
-        // the index is now at a:1; avoiding "a" skips to b
-        assert_eq!(info.select(Some("a")).unwrap().broker_name, "b");
-        assert_eq!(info.select(Some("b")).unwrap().broker_name, "a");
-        // a start near the wrap-around keeps working
+    fn round_robin_with_and_without_filters() {
         let info = TopicPublishInfo::new("T", route(), u32::MAX);
-        assert!(info.select(None).is_some());
-        assert!(info.select(None).is_some());
-    }
-
-    #[test]
-    fn only_one_broker_is_used_even_when_it_failed() {
-        let single = Arc::new(TopicRouteData {
-            queue_datas: vec![queue_data("a", 2, 6)],
-            broker_datas: vec![broker("a", true)],
-            ..TopicRouteData::default()
-        });
-        let info = TopicPublishInfo::new("T", single, 0);
-        assert_eq!(info.select(Some("a")).unwrap().broker_name, "a");
+        let picks: Vec<_> = (0..5).map(|_| info.select_next().unwrap().clone()).collect();
+        assert_eq!(names(&picks), ["a:0", "a:1", "b:0", "b:1", "a:0"]);
+        // the index is now at a:0; the next queue not on "a" is b:0
+        assert_eq!(
+            names(&[info.select_matching(|q| q.broker_name != "a").unwrap().clone()]),
+            ["b:0"]
+        );
+        assert!(info.select_matching(|_| false).is_none());
+        info.reset_index();
+        assert!(info.select_next().is_some());
         let empty = TopicPublishInfo::new("T", Arc::new(TopicRouteData::default()), 0);
-        assert!(empty.is_empty() && empty.select(None).is_none());
+        assert!(empty.is_empty() && empty.select_next().is_none());
+        assert!(empty.select_matching(|_| true).is_none());
     }
 
     #[test]

@@ -35,13 +35,21 @@ impl ApacheCluster {
     /// The cluster of this test binary, started on the first call. Panics with the launcher's reason when it cannot
     /// start (no Java, no Maven, a failed build or start).
     pub fn shared() -> &'static ApacheCluster {
-        static CLUSTER: OnceLock<ApacheCluster> = OnceLock::new();
-        CLUSTER.get_or_init(|| ApacheCluster::start().unwrap_or_else(|reason| panic!("{reason}")))
+        ApacheCluster::shared_with(&[])
     }
 
-    fn start() -> Result<ApacheCluster, String> {
+    /// Like [`ApacheCluster::shared`], with broker.conf `key=value` settings for the broker (e.g.
+    /// `transactionCheckInterval=1000`). Only the first call of a test binary starts the cluster, so every test of a
+    /// binary must pass the same settings.
+    pub fn shared_with(settings: &[&str]) -> &'static ApacheCluster {
+        static CLUSTER: OnceLock<ApacheCluster> = OnceLock::new();
+        CLUSTER.get_or_init(|| ApacheCluster::start(settings).unwrap_or_else(|reason| panic!("{reason}")))
+    }
+
+    fn start(settings: &[&str]) -> Result<ApacheCluster, String> {
         let script = launcher();
         let mut child = Command::new(&script)
+            .args(settings)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

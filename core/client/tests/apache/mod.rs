@@ -1,5 +1,6 @@
 //! Support of the tests against Apache's own name server and broker (feature `apache`): the shared cluster and the
 //! official Java client's half of the mixed tests.
+#![allow(dead_code)] // each apache_* test binary uses a different subset
 
 mod cluster;
 mod java_client;

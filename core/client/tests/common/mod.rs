@@ -192,10 +192,12 @@ async fn send(state: &BrokerState, request: &RemotingCommand) -> RemotingCommand
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let scripted = state.send_script.lock().unwrap().pop_front();
-    if let Some(code) = scripted {
-        return RemotingCommand::response(code, Some(format!("scripted {code}")));
-    }
+    // FLUSH_DISK_TIMEOUT (10), SLAVE_NOT_AVAILABLE (11), FLUSH_SLAVE_TIMEOUT (12): stored, answered with the code
+    let status = match state.send_script.lock().unwrap().pop_front() {
+        Some(code) if (10..=12).contains(&code.0) => code,
+        Some(code) => return RemotingCommand::response(code, Some(format!("scripted {code}"))),
+        None => ResponseCode::SUCCESS,
+    };
     let header: SendMessageRequestHeaderV2 = request.decode_header().unwrap();
     let properties = Properties::decode(header.properties.as_deref().unwrap_or_default());
     let mut messages = state.messages.lock().unwrap();
@@ -230,7 +232,7 @@ async fn send(state: &BrokerState, request: &RemotingCommand) -> RemotingCommand
         trace_on: Some(true),
         ..SendMessageResponseHeader::default()
     };
-    RemotingCommand::response(ResponseCode::SUCCESS, None).with_header(&response_header)
+    RemotingCommand::response(status, None).with_header(&response_header)
 }
 
 fn pull(state: &BrokerState, request: &RemotingCommand) -> RemotingCommand {

@@ -6,7 +6,7 @@ use fulmen_protocol::RequestCode;
 use fulmen_protocol::body::{MessageQueue, SubscriptionData};
 use fulmen_protocol::header::PullSysFlag;
 
-use crate::consumer::broker_addr::master_addr_of;
+use crate::consumer::broker_call::master_addr_of;
 use crate::consumer::pull_api::{Hold, PullOptions, pull_request_with, pull_result};
 use crate::consumer::pull_result::PullResult;
 use crate::error::{Error, Result};

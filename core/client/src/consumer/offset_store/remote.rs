@@ -7,7 +7,7 @@ use fulmen_protocol::body::MessageQueue;
 
 use super::ReadOffsetType;
 use super::table::OffsetTable;
-use crate::consumer::{broker_addr::master_addr_of, offsets};
+use crate::consumer::{broker_call::master_addr_of, offsets};
 use crate::instance::ClientInstance;
 
 /// The timeout of offset requests (Java's hard-coded 5 000 ms).

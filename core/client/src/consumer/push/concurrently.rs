@@ -93,11 +93,8 @@ async fn process_result(
     }
     if !retry_locally.is_empty() {
         let (inner, pq, queue) = (inner.clone(), pq.clone(), queue.clone());
-        tokio::spawn(async move {
-            tokio::select! {
-                () = inner.stop.cancelled() => {}
-                () = tokio::time::sleep(LOCAL_RETRY_DELAY) => submit(&inner, retry_locally, &pq, &queue),
-            }
+        inner.clone().spawn_later(LOCAL_RETRY_DELAY, async move {
+            submit(&inner, retry_locally, &pq, &queue);
         });
     }
 }

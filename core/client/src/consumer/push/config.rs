@@ -89,8 +89,8 @@ pub struct PushConsumerConfig {
     /// (`rocketmq.client.maxTimeConsumeContinuously`, 60 s).
     pub max_time_consume_continuously: Duration,
     /// Where broadcasting consumers keep their offset files (`rocketmq.client.localOffsetStoreDir`,
-    /// `~/.rocketmq_offsets`): `<dir>/<ip>@DEFAULT/<group>/offsets.json`, the path of a Java broadcasting
-    /// consumer with the default instance name.
+    /// `~/.rocketmq_offsets`): `<dir>/<clientId>/<group>/offsets.json`, the client id being `ip@DEFAULT` unless
+    /// `client.instance_name` says otherwise (a broadcasting consumer keeps the default instance name, as in Java).
     pub local_offset_store_dir: PathBuf,
     /// The largest body a pulled message may decompress to (4 MiB).
     pub max_message_size: usize,

@@ -29,12 +29,19 @@ pub(super) async fn start(
     orderly: bool,
 ) -> Result<PushConsumer> {
     config.validate()?;
-    let instance = ClientInstance::start(config.client.clone())?;
+    // Java's changeInstanceNameToPID runs for clustering consumers only: a broadcasting one keeps `ip@DEFAULT`, so
+    // its offset file path is the same at every start.
+    let client = match config.message_model {
+        MessageModel::Broadcasting => config.client.clone(),
+        _ => config.client.clone().with_pid_instance_name(),
+    };
+    let instance = ClientInstance::start(client)?;
     let offset_store = Arc::new(match config.message_model {
-        MessageModel::Broadcasting => {
-            let client_id = format!("{}@DEFAULT", identity::local_ip());
-            OffsetStore::local_file(&config.local_offset_store_dir, &client_id, &config.group)
-        }
+        MessageModel::Broadcasting => OffsetStore::local_file(
+            &config.local_offset_store_dir,
+            instance.client_id(),
+            &config.group,
+        ),
         _ => OffsetStore::remote(instance.clone(), &config.group),
     });
     offset_store.load()?;

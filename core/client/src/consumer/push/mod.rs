@@ -229,6 +229,24 @@ impl PushInner {
         }
     }
 
+    /// Runs `task` after `delay` on its own tokio task; it is dropped when the consumer stops.
+    fn spawn_later(
+        &self,
+        delay: std::time::Duration,
+        task: impl std::future::Future<Output = ()> + Send + 'static,
+    ) {
+        let stop = self.stop.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = stop.cancelled() => {}
+                () = async {
+                    tokio::time::sleep(delay).await;
+                    task.await;
+                } => {}
+            }
+        });
+    }
+
     /// Hands pulled messages to the consume service.
     fn submit(
         self: &Arc<Self>,

@@ -24,16 +24,9 @@ const SUSPEND_MAX: Duration = Duration::from_secs(30);
 
 /// Starts (after `delay`) a consume task for `queue`.
 pub(super) fn submit(inner: Arc<PushInner>, pq: Arc<ProcessQueue>, queue: MessageQueue, delay: Duration) {
-    tokio::spawn(async move {
-        let stop = inner.stop.clone();
-        tokio::select! {
-            () = stop.cancelled() => {}
-            () = async {
-                tokio::time::sleep(delay).await;
-                consume(&inner, &pq, &queue).await;
-            } => {}
-        }
-    });
+    inner
+        .clone()
+        .spawn_later(delay, async move { consume(&inner, &pq, &queue).await });
 }
 
 fn holds_lock(inner: &PushInner, pq: &ProcessQueue) -> bool {
@@ -115,16 +108,13 @@ async fn consume(inner: &Arc<PushInner>, pq: &Arc<ProcessQueue>, queue: &Message
 /// 3 s (not locked).
 fn try_lock_later(inner: &Arc<PushInner>, pq: &Arc<ProcessQueue>, queue: &MessageQueue, delay: Duration) {
     let (inner, pq, queue) = (inner.clone(), pq.clone(), queue.clone());
-    tokio::spawn(async move {
-        let stop = inner.stop.clone();
-        tokio::select! {
-            () = stop.cancelled() => {}
-            () = async {
-                tokio::time::sleep(delay).await;
-                let locked = inner.core.lock(&queue).await;
-                let next = if locked { RESUBMIT_SOON } else { RESUBMIT_AFTER_LOCK_FAILURE };
-                submit(inner.clone(), pq.clone(), queue.clone(), next);
-            } => {}
-        }
+    inner.clone().spawn_later(delay, async move {
+        let locked = inner.core.lock(&queue).await;
+        let next = if locked {
+            RESUBMIT_SOON
+        } else {
+            RESUBMIT_AFTER_LOCK_FAILURE
+        };
+        submit(inner, pq, queue, next);
     });
 }

@@ -10,7 +10,7 @@ use fulmen_protocol::ResponseCode;
 use fulmen_protocol::body::MessageQueue;
 
 use super::PushInner;
-use crate::consumer::broker_addr::master_addr_of;
+use crate::consumer::broker_call::master_addr_of;
 use crate::consumer::offset_store::ReadOffsetType;
 use crate::consumer::process_queue::ProcessQueue;
 use crate::consumer::pull_api::{Hold, PullOptions, pull_request_with, pull_result};
@@ -33,17 +33,13 @@ const MIB: u64 = 1024 * 1024;
 
 /// Starts pulling `queue` from `offset` on its own task.
 pub(super) fn spawn(inner: Arc<PushInner>, queue: MessageQueue, pq: Arc<ProcessQueue>, offset: i64) {
-    tokio::spawn(async move {
-        let stop = inner.stop.clone();
-        tokio::select! {
-            () = stop.cancelled() => {}
-            () = run(&inner, &queue, &pq, offset) => {}
-        }
-    });
+    inner.clone().spawn_later(
+        FIRST_PULL_DELAY,
+        async move { run(&inner, &queue, &pq, offset).await },
+    );
 }
 
 async fn run(inner: &Arc<PushInner>, queue: &MessageQueue, pq: &Arc<ProcessQueue>, mut offset: i64) {
-    tokio::time::sleep(FIRST_PULL_DELAY).await;
     let mut previously_locked = false;
     loop {
         if pq.is_dropped() {

@@ -99,7 +99,7 @@ impl PushInner {
                 transaction_msg_max_offset: consuming_max,
                 transaction_msg_count: i32::try_from(consuming_count).unwrap_or(i32::MAX),
                 locked: pq.is_locked(),
-                try_unlock_times: 0,
+                try_unlock_times: i64::try_from(pq.try_unlock_times()).unwrap_or(i64::MAX),
                 last_lock_timestamp: pq.last_lock_timestamp(),
                 droped: pq.is_dropped(),
                 last_pull_timestamp: pq.last_pull_timestamp(),

@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use fulmen_protocol::header::{ConsumerSendMsgBackRequestHeader, SendMessageRequestHeaderV2};
 use fulmen_protocol::message::{Properties, keys};
-use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
+use fulmen_protocol::{RemotingCommand, RequestCode};
 
 use super::PushInner;
 use crate::config::DEFAULT_CREATE_TOPIC_KEY;
+use crate::consumer::broker_call::expect_success;
 use crate::consumer::rebalance::retry_topic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::instance::identity::unix_millis;
@@ -61,14 +62,7 @@ impl PushInner {
             .instance
             .invoke_broker(&addr, request, SEND_BACK_TIMEOUT)
             .await?;
-        match response.response_code() {
-            ResponseCode::SUCCESS => Ok(()),
-            code => Err(Error::from_response(
-                code,
-                response.remark.as_deref(),
-                Some(broker_name),
-            )),
-        }
+        expect_success(response, broker_name).map(drop)
     }
 
     /// Sends a copy of `message` to `%RETRY%<group>` with the delivery count `reconsumeTimes + 1`.
@@ -131,13 +125,6 @@ impl PushInner {
             .with_body(message.body.clone());
         let timeout = self.instance.config().rpc_timeout;
         let response = self.instance.invoke_broker(&addr, request, timeout).await?;
-        match response.response_code() {
-            ResponseCode::SUCCESS => Ok(()),
-            code => Err(Error::from_response(
-                code,
-                response.remark.as_deref(),
-                Some(broker_name),
-            )),
-        }
+        expect_success(response, broker_name).map(drop)
     }
 }

@@ -8,11 +8,11 @@ use fulmen_protocol::body::{
     JsonBody, LockBatchRequestBody, LockBatchResponseBody, MessageQueue, UnlockBatchRequestBody,
 };
 use fulmen_protocol::header::{LockBatchMqRequestHeader, UnlockBatchMqRequestHeader};
-use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
+use fulmen_protocol::{RemotingCommand, RequestCode};
 
 use super::RebalanceCore;
-use crate::consumer::broker_addr::master_addr_of;
-use crate::error::{Error, Result};
+use crate::consumer::broker_call::{expect_success, master_addr_of};
+use crate::error::Result;
 
 /// The timeout of lock requests (Java's 1 000 ms).
 const LOCK_TIMEOUT: Duration = Duration::from_secs(1);
@@ -99,13 +99,7 @@ impl RebalanceCore {
             .with_header(&LockBatchMqRequestHeader {})
             .with_body(body.encode()?);
         let response = self.instance.invoke_broker(&addr, request, LOCK_TIMEOUT).await?;
-        if response.response_code() != ResponseCode::SUCCESS {
-            return Err(Error::from_response(
-                response.response_code(),
-                response.remark.as_deref(),
-                Some(&first.broker_name),
-            ));
-        }
+        let response = expect_success(response, &first.broker_name)?;
         Ok(LockBatchResponseBody::decode(&response.body)?.lock_ok_mq_set)
     }
 

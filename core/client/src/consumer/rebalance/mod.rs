@@ -25,19 +25,18 @@ use fulmen_protocol::body::{
     SubscriptionData,
 };
 use fulmen_protocol::header::GetConsumerListByGroupRequestHeader;
-use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
+use fulmen_protocol::{RemotingCommand, RequestCode};
 use indexmap::IndexMap;
 use tokio::sync::Notify;
 
 use super::allocate::{AllocateStrategy, sort_for_allocation};
+use super::broker_call::{expect_success, readable_queues};
 use super::offset_store::OffsetStore;
 use super::process_queue::ProcessQueue;
 use crate::error::{Error, ErrorKind, Result};
 use crate::instance::ClientInstance;
 pub(crate) use pull_from_where::{RETRY_TOPIC_PREFIX, retry_topic};
 
-/// `PermName.PERM_READ`.
-const PERM_READ: i32 = 0x4;
 /// How long an orderly consumer waits for a running listener call before it gives a queue up anyway (Java's 500 ms
 /// `tryLock` on the consume lock).
 const CONSUME_LOCK_WAIT: Duration = Duration::from_millis(500);
@@ -191,12 +190,21 @@ impl RebalanceCore {
     }
 
     async fn rebalance_by_topic(&self, topic: &str) -> Result<bool> {
-        let Some(mut mq_all) = self.readable_queues(topic).await else {
-            if !topic.starts_with(RETRY_TOPIC_PREFIX) {
-                tracing::warn!(topic, "rebalance: no route info for the topic");
-                self.listener.queues_changed(topic, &[], &[]);
+        let need_lock = self.config.orderly && self.config.message_model == MessageModel::Clustering;
+        let mut mq_all = match self.readable_queues(topic).await {
+            Ok(queues) => queues,
+            Err(error) if error.kind() == ErrorKind::RouteNotFound => {
+                // Deliberate difference from Java (design §7.1): a topic the name server no longer knows stops
+                // being consumed; its queues are given up (offsets persisted) instead of kept forever.
+                if !topic.starts_with(RETRY_TOPIC_PREFIX) {
+                    tracing::warn!(topic, "rebalance: no route info for the topic");
+                    if self.update_process_queues(topic, &[], need_lock).await {
+                        self.listener.queues_changed(topic, &[], &[]);
+                    }
+                }
+                return Ok(true);
             }
-            return Ok(true);
+            Err(error) => return Err(error),
         };
         let target = match self.config.message_model {
             MessageModel::Broadcasting => mq_all.clone(),
@@ -231,21 +239,12 @@ impl RebalanceCore {
     }
 
     /// The readable queues of `topic` from its route (asking the name server on first use).
-    pub(crate) async fn readable_queues(&self, topic: &str) -> Option<Vec<MessageQueue>> {
+    pub(crate) async fn readable_queues(&self, topic: &str) -> Result<Vec<MessageQueue>> {
         let route = match self.instance.cached_route(topic) {
             Some(route) => route,
-            None => self.instance.update_route(topic).await.ok()?,
+            None => self.instance.update_route(topic).await?,
         };
-        let queues: Vec<MessageQueue> = route
-            .queue_datas
-            .iter()
-            .filter(|data| data.perm & PERM_READ != 0)
-            .flat_map(|data| {
-                (0..data.read_queue_nums.max(0))
-                    .map(|id| MessageQueue::new(topic, data.broker_name.clone(), id))
-            })
-            .collect();
-        Some(queues)
+        Ok(readable_queues(&route, topic))
     }
 
     /// The client ids of the group, from a random broker of `topic` (Java's `findConsumerIdList`).
@@ -268,13 +267,7 @@ impl RebalanceCore {
         let request = RemotingCommand::request(RequestCode::GET_CONSUMER_LIST_BY_GROUP).with_header(&header);
         let timeout = self.instance.config().rpc_timeout;
         let response = self.instance.invoke_broker(&addr, request, timeout).await?;
-        if response.response_code() != ResponseCode::SUCCESS {
-            return Err(Error::from_response(
-                response.response_code(),
-                response.remark.as_deref(),
-                Some(&addr),
-            ));
-        }
+        let response = expect_success(response, &addr)?;
         Ok(GetConsumerListByGroupResponseBody::decode(&response.body)?.consumer_id_list)
     }
 
@@ -364,6 +357,7 @@ impl RebalanceCore {
                 Ok(guard) => Some(guard),
                 Err(_) => {
                     tracing::debug!(%queue, "the queue is being consumed; it is unlocked later");
+                    pq.count_failed_unlock();
                     return false;
                 }
             }

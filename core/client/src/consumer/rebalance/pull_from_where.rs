@@ -13,7 +13,7 @@ use fulmen_protocol::header::{
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 
 use super::RebalanceCore;
-use crate::consumer::broker_addr::master_addr_of;
+use crate::consumer::broker_call::{expect_success, master_addr_of};
 use crate::consumer::offset_store::ReadOffsetType;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -116,14 +116,7 @@ impl RebalanceCore {
         let addr = master_addr_of(&self.instance, queue).await?;
         let timeout: Duration = self.instance.config().rpc_timeout;
         let response = self.instance.invoke_broker(&addr, request, timeout).await?;
-        if response.response_code() != ResponseCode::SUCCESS {
-            return Err(Error::from_response(
-                response.response_code(),
-                response.remark.as_deref(),
-                Some(&queue.broker_name),
-            ));
-        }
-        Ok(response)
+        expect_success(response, &queue.broker_name)
     }
 }
 
