@@ -79,8 +79,9 @@ async fn wait_for_broker_offsets(group: &str, queues: &[MessageQueue], wanted: &
     primitive.shutdown().await;
 }
 
-/// What Apache's broker knows of `group` from the heartbeats (GET_CONSUMER_CONNECTION_LIST).
-async fn consumer_connection(group: &str) -> ConsumerConnection {
+/// What Apache's broker knows of `group` from the heartbeats (GET_CONSUMER_CONNECTION_LIST); `None` when it
+/// answers that the group is not online.
+async fn consumer_connection(group: &str) -> Option<ConsumerConnection> {
     let admin = RemotingClient::new(fulmen_remoting::ClientConfig::default()).unwrap();
     let request = RemotingCommand::request(RequestCode::GET_CONSUMER_CONNECTION_LIST).with_header(
         &GetConsumerConnectionListRequestHeader {
@@ -89,14 +90,12 @@ async fn consumer_connection(group: &str) -> ConsumerConnection {
     );
     let addr = &ApacheCluster::shared().broker_addr;
     let response = admin.invoke(addr, request, Duration::from_secs(3)).await.unwrap();
-    assert_eq!(
-        response.response_code(),
-        ResponseCode::SUCCESS,
-        "{:?}",
-        response.remark
-    );
     admin.shutdown().await;
-    ConsumerConnection::decode(&response.body).unwrap()
+    match response.response_code() {
+        ResponseCode::SUCCESS => Some(ConsumerConnection::decode(&response.body).unwrap()),
+        ResponseCode::CONSUMER_NOT_ONLINE => None,
+        code => panic!("{code:?} {:?}", response.remark),
+    }
 }
 
 #[tokio::test]
@@ -147,7 +146,7 @@ async fn subscribe_poll_seek_back_and_auto_commit_at_shutdown_against_apache() {
         let polled = poll_until(&consumer, &sent).await;
 
         // The broker lists the consumer with Java's names for a lite pull consumer, without a retry topic.
-        let connection = consumer_connection("FulmenLiteSubscribeCG").await;
+        let connection = consumer_connection("FulmenLiteSubscribeCG").await.unwrap();
         assert_eq!(connection.consume_type.as_str(), "CONSUME_ACTIVELY");
         assert_eq!(connection.message_model.as_str(), "CLUSTERING");
         assert_eq!(connection.consume_from_where.as_str(), "CONSUME_FROM_LAST_OFFSET");
@@ -168,6 +167,10 @@ async fn subscribe_poll_seek_back_and_auto_commit_at_shutdown_against_apache() {
         }
 
         consumer.shutdown().await;
+        assert!(
+            consumer_connection("FulmenLiteSubscribeCG").await.is_none(),
+            "unregistered at shutdown"
+        );
         let queues: Vec<MessageQueue> = polled.iter().map(|m| m.queue.clone()).collect();
         wait_for_broker_offsets("FulmenLiteSubscribeCG", &queues, &next_offsets(&polled)).await;
     })
