@@ -1,8 +1,9 @@
 //! Fulmen's push consumer against the official Apache RocketMQ 5.3.3 name server and broker (feature `apache`):
-//! messages the official Java client sent are consumed with the same msgId, body, tags, keys and properties;
-//! two Fulmen members of one group split the queues as Java's averaging strategy computes, Apache's broker lists
-//! them as push consumers with the retry subscription, and they consume every message; RECONSUME_LATER comes back through Apache's `%RETRY%<group>` with reconsumeTimes 1 and the original
-//! topic.
+//! messages the official Java client sent are consumed with the same msgId, body, tags, keys and properties; two
+//! Fulmen members of one group split the queues as Java's averaging strategy computes, Apache's broker lists them
+//! as push consumers with the retry subscription, and they consume every message; RECONSUME_LATER comes back
+//! through Apache's `%RETRY%<group>` with reconsumeTimes 1 and the original topic; Apache's own `mqadmin
+//! consumerStatus` reads Fulmen's running info and `mqadmin resetOffsetByTime` moves a running Fulmen consumer back.
 //!
 //! Run with `cargo test -p fulmen-client --features apache --test apache_push` (needs Java and Maven).
 #![allow(clippy::unwrap_used)] // tests may unwrap
@@ -151,6 +152,102 @@ async fn reconsume_later_comes_back_through_apaches_retry_topic() {
         assert_eq!(second.queue.topic, "%RETRY%FulmenPushRetryCG");
         assert_eq!(second.msg_id, sent.msg_id);
         assert_eq!(&second.body[..], b"retry me");
+        consumer.shutdown().await;
+        producer.shutdown().await;
+    })
+    .await;
+}
+
+/// Runs Apache's `mqadmin` (`MQAdminStartup`, from rocketmq-tools on the harness classpath) with `args` and returns
+/// what it printed; panics with the output when it fails or takes longer than a minute.
+fn run_mqadmin(args: &[&str]) -> String {
+    let script =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../interop/apache/run-apache-java.sh");
+    let child = std::process::Command::new(&script)
+        .arg("org.apache.rocketmq.tools.command.MQAdminStartup")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let Ok(output) = rx.recv_timeout(Duration::from_secs(60)) else {
+        // The JVM is ours and overdue: end it by its id.
+        let _ = std::process::Command::new("kill").arg(pid.to_string()).status();
+        panic!("mqadmin {args:?} did not finish within 60 s");
+    };
+    let output = output.unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "mqadmin {args:?} failed: {stdout}");
+    stdout
+}
+
+#[tokio::test]
+async fn mqadmin_reads_the_running_info_of_a_fulmen_consumer_and_resets_its_offsets() {
+    let cluster = ApacheCluster::shared();
+    bounded(TEST_BOUND, async {
+        let (topic, group) = ("FulmenPushMqadmin", "FulmenPushMqadminCG");
+        let producer = Producer::start(ProducerConfig::new(
+            cluster.namesrv_addr.clone(),
+            "FulmenPushMqadminPG",
+        ))
+        .await
+        .unwrap();
+        for i in 0..4 {
+            producer.send(Message::new(topic, format!("a{i}"))).await.unwrap();
+        }
+        let log = Received::default();
+        let mut config = config(group, topic);
+        config.reset_offset_pause = Duration::from_millis(500);
+        let consumer = PushConsumer::start(config, log.listener()).await.unwrap();
+        eventually(|| log.len() == 4).await;
+
+        // mqadmin consumerStatus -i <clientId> parses Fulmen's ConsumerRunningInfo and prints it.
+        let namesrv = cluster.namesrv_addr.clone();
+        let client_id = consumer.client_id().to_owned();
+        let status = tokio::task::spawn_blocking(move || {
+            run_mqadmin(&["consumerStatus", "-n", &namesrv, "-g", group, "-i", &client_id])
+        })
+        .await
+        .unwrap();
+        for expected in [
+            "#Consumer Properties#",
+            "PROP_CONSUME_TYPE",
+            "CONSUME_PASSIVELY",
+            "#Consumer Subscription#",
+            "%RETRY%FulmenPushMqadminCG",
+            "#Consumer Offset#",
+            topic,
+        ] {
+            assert!(status.contains(expected), "{expected} missing from:\n{status}");
+        }
+
+        // mqadmin resetOffsetByTime to the beginning: Apache's broker tells the client, which consumes all again.
+        let namesrv = cluster.namesrv_addr.clone();
+        let reset = tokio::task::spawn_blocking(move || {
+            run_mqadmin(&[
+                "resetOffsetByTime",
+                "-n",
+                &namesrv,
+                "-g",
+                group,
+                "-t",
+                topic,
+                "-s",
+                "0",
+            ])
+        })
+        .await
+        .unwrap();
+        assert!(reset.contains("#brokerName"), "{reset}");
+        eventually(|| log.len() >= 8).await;
+        let bodies = log.sorted_bodies();
+        assert_eq!(bodies, ["a0", "a0", "a1", "a1", "a2", "a2", "a3", "a3"]);
         consumer.shutdown().await;
         producer.shutdown().await;
     })

@@ -1,9 +1,11 @@
-//! The orderly push consumer against a Fulmen `LocalCluster`: per-queue order kept with several members holding
-//! broker locks, and a poison message retried locally, then sent to `%RETRY%<group>` with its delivery count and
-//! moved by the broker to `%DLQ%<group>`.
+//! The orderly push consumer against a Fulmen `LocalCluster`: per-queue order kept, and no queue consumed by two
+//! members at once, while a second member takes half of the queues over (broker locks); and a poison message
+//! retried locally, then sent to `%RETRY%<group>` with its delivery count and moved by the broker to `%DLQ%<group>`.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use fulmen_client::{
@@ -17,40 +19,76 @@ mod push_support;
 const TEST_BOUND: Duration = Duration::from_secs(60);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_queue_is_consumed_in_order_by_several_members() {
+async fn each_queue_is_consumed_in_order_while_a_second_member_takes_half_of_the_queues_over() {
     bounded(TEST_BOUND, async {
         let fixture = Fixture::start().await;
         let (cluster, producer) = (&fixture.cluster, &fixture.producer);
         let broker = cluster.brokers()[0].0.clone();
         producer.send(Message::new("Ordered", "warm-up")).await.unwrap();
-        for i in 0..15 {
-            for queue in 0..4 {
-                let message = Message::new("Ordered", format!("{queue}:{i}"));
-                producer
-                    .send_to_queue(message, MessageQueue::new("Ordered", broker.clone(), queue))
-                    .await
-                    .unwrap();
+        let send_round = |i: u32| {
+            let (producer, broker) = (producer.clone(), broker.clone());
+            async move {
+                for queue in 0..4 {
+                    let message = Message::new("Ordered", format!("{queue}:{i}"));
+                    let target = MessageQueue::new("Ordered", broker.clone(), queue);
+                    producer.send_to_queue(message, target).await.unwrap();
+                }
             }
+        };
+        for i in 0..10 {
+            send_round(i).await;
         }
         let log = Received::default();
-        let listener = |log: Received| {
+        // Queue id -> listener calls running on it; two at once would mean two members consume one queue.
+        let running: Arc<Mutex<HashMap<i32, usize>>> = Arc::default();
+        let overlap = Arc::new(AtomicBool::new(false));
+        let listener = || {
+            let (log, running, overlap) = (log.clone(), running.clone(), overlap.clone());
             move |messages: Vec<MessageView>| {
-                let log = log.clone();
+                let (log, running, overlap) = (log.clone(), running.clone(), overlap.clone());
                 async move {
-                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    let queue = messages[0].queue.queue_id;
+                    let ordered = messages[0].queue.topic == "Ordered";
+                    if ordered {
+                        let mut running = running.lock().unwrap();
+                        let count = running.entry(queue).or_default();
+                        *count += 1;
+                        if *count > 1 {
+                            overlap.store(true, Ordering::SeqCst);
+                        }
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
                     log.record(messages);
+                    if ordered {
+                        *running.lock().unwrap().entry(queue).or_default() -= 1;
+                    }
                     ConsumeResult::Success
                 }
             }
         };
-        let a = PushConsumer::start_orderly(fixture.config("CG_ORD", "Ordered"), listener(log.clone()))
-            .await
-            .unwrap();
-        let b = PushConsumer::start_orderly(fixture.config("CG_ORD", "Ordered"), listener(log.clone()))
-            .await
-            .unwrap();
         let count = |log: &Received| log.all().iter().filter(|m| m.body.contains(&b':')).count();
-        eventually(|| count(&log) >= 60).await;
+        let a = PushConsumer::start_orderly(fixture.config("CG_ORD", "Ordered"), listener())
+            .await
+            .unwrap();
+        eventually(|| count(&log) >= 10).await;
+        let b = PushConsumer::start_orderly(fixture.config("CG_ORD", "Ordered"), listener())
+            .await
+            .unwrap();
+        for i in 10..30 {
+            send_round(i).await;
+        }
+        let owned = |c: &PushConsumer| {
+            c.assigned_queues()
+                .iter()
+                .filter(|q| q.topic == "Ordered")
+                .count()
+        };
+        eventually(|| owned(&a) == 2 && owned(&b) == 2).await;
+        eventually(|| log.body_set().iter().filter(|b| b.contains(':')).count() == 120).await;
+        assert!(
+            !overlap.load(Ordering::SeqCst),
+            "two members consumed one queue at once"
+        );
         let mut by_queue: BTreeMap<i32, Vec<u32>> = BTreeMap::new();
         for message in log.all() {
             let text = String::from_utf8(message.body.to_vec()).unwrap();
@@ -70,20 +108,10 @@ async fn each_queue_is_consumed_in_order_by_several_members() {
             }
             assert_eq!(
                 first_seen,
-                (0..15).collect::<Vec<_>>(),
+                (0..30).collect::<Vec<_>>(),
                 "queue {queue} out of order"
             );
         }
-        let owned: usize = [&a, &b]
-            .iter()
-            .map(|c| {
-                c.assigned_queues()
-                    .iter()
-                    .filter(|q| q.topic == "Ordered")
-                    .count()
-            })
-            .sum();
-        assert_eq!(owned, 4);
         a.shutdown().await;
         b.shutdown().await;
         fixture.shutdown().await;
