@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod lite_support;
+mod push_support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
@@ -560,4 +561,48 @@ fn handles_are_send_sync_and_futures_are_send(consumer: &LitePullConsumer, queue
     send(consumer.subscribe("T", "*"));
     send(consumer.commit(HashMap::new(), true));
     send(consumer.shutdown());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn brokers_see_an_active_consumer_and_get_its_running_info() {
+    bounded(TEST_BOUND, async {
+        use fulmen_protocol::body::{ConsumerRunningInfo, JsonBody};
+        use fulmen_protocol::header::GetConsumerRunningInfoRequestHeader;
+        use fulmen_protocol::{RemotingCommand, RequestCode};
+
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        let sent = send(&producer, "LiteInfo", "m", 8, "A").await;
+        let consumer = LitePullConsumer::start(config(&cluster, "CG_INFO"))
+            .await
+            .unwrap();
+        consumer.subscribe("LiteInfo", "A").await.unwrap();
+        poll_until(&consumer, &sent).await;
+        consumer.commit_sync().unwrap();
+
+        let broker = cluster.broker_addr(0).unwrap().to_string();
+        let connection = push_support::consumer_connection(&broker, "CG_INFO").await;
+        assert_eq!(connection.consume_type.as_str(), "CONSUME_ACTIVELY");
+        assert_eq!(connection.consume_from_where.as_str(), "CONSUME_FROM_LAST_OFFSET");
+        let topics: Vec<&str> = connection.subscription_table.keys().map(String::as_str).collect();
+        assert_eq!(topics, ["LiteInfo"], "no retry topic for a lite pull consumer");
+
+        let request = RemotingCommand::request(RequestCode::GET_CONSUMER_RUNNING_INFO).with_header(
+            &GetConsumerRunningInfoRequestHeader {
+                consumer_group: "CG_INFO".into(),
+                client_id: consumer.client_id().into(),
+                jstack_enable: Some(false),
+            },
+        );
+        let response = push_support::admin_call(&broker, request).await;
+        let info = ConsumerRunningInfo::decode(&response.body).unwrap();
+        assert_eq!(info.properties["PROP_CONSUME_TYPE"], "CONSUME_ACTIVELY");
+        assert_eq!(info.properties["pullBatchSize"], "10");
+        assert_eq!(info.subscription_set.len(), 1);
+        assert_eq!(info.mq_table.len(), 4);
+        let committed: i64 = info.mq_table.values().map(|q| q.commit_offset).sum();
+        assert_eq!(committed, 8, "every polled message committed");
+        consumer.shutdown().await;
+    })
+    .await;
 }

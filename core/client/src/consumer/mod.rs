@@ -3,6 +3,7 @@
 //! [`AllocateStrategy`] is the queue allocation their rebalance will use.
 
 mod allocate;
+pub(crate) mod answers;
 mod broker_call;
 pub(crate) mod lite;
 pub(crate) mod offset_store;
@@ -14,6 +15,9 @@ pub(crate) mod pull_consumer;
 mod pull_result;
 pub(crate) mod push;
 pub(crate) mod rebalance;
+
+/// `MQVersion.getVersionDesc` of the version Fulmen speaks (the client version in running infos).
+pub(crate) const CLIENT_VERSION_DESC: &str = "V5_3_3";
 
 pub use allocate::{AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, sort_for_allocation};
 pub use lite::LitePullConsumer;

@@ -68,12 +68,7 @@ impl LitePullConsumer {
     pub async fn committed(&self, queue: &MessageQueue) -> Result<Option<i64>> {
         let inner = self.inner();
         inner.ensure_running()?;
-        // Java's MEMORY_FIRST_THEN_STORE.
-        let store = &inner.rebalance.offset_store;
-        let mut offset = store.read_offset(queue, ReadOffsetType::ReadFromMemory).await;
-        if offset < 0 {
-            offset = store.read_offset(queue, ReadOffsetType::ReadFromStore).await;
-        }
+        let offset = inner.committed_offset(queue).await;
         match offset {
             -2 => Err(Error::new(
                 ErrorKind::Broker,
@@ -86,6 +81,17 @@ impl LitePullConsumer {
 }
 
 impl Inner {
+    /// The committed offset of `queue`, memory first, then the store (Java's `MEMORY_FIRST_THEN_STORE`): ≥ 0, −1
+    /// when there is none, −2 when the broker could not be asked.
+    pub(super) async fn committed_offset(&self, queue: &MessageQueue) -> i64 {
+        let store = &self.rebalance.offset_store;
+        let memory = store.read_offset(queue, ReadOffsetType::ReadFromMemory).await;
+        if memory >= 0 {
+            return memory;
+        }
+        store.read_offset(queue, ReadOffsetType::ReadFromStore).await
+    }
+
     /// Commits every assigned queue's consume offset.
     pub(super) fn commit_all(&self) {
         for queue in self.assigned.queues() {

@@ -9,7 +9,8 @@
 //! Files: `config.rs` (settings), `assigned.rs` (per-queue state and the seek guard), `buffer.rs` (batches waiting
 //! for poll), `pull_task.rs` (one task per queue), `pull.rs` (one LITE_PULL_MESSAGE), `queue_offsets.rs` (min / max /
 //! search offsets), `commit.rs` (commits and persisting), `rebalance_listener.rs` (queue changes from the
-//! rebalance), `processors.rs` (NOTIFY_CONSUMER_IDS_CHANGED), `topic_watch.rs` (queue change listeners).
+//! rebalance), `processors.rs` (NOTIFY_CONSUMER_IDS_CHANGED,
+//! GET_CONSUMER_RUNNING_INFO), `running_info.rs` (the running info), `topic_watch.rs` (queue change listeners).
 
 mod assigned;
 mod buffer;
@@ -20,6 +21,7 @@ mod pull;
 mod pull_task;
 mod queue_offsets;
 mod rebalance_listener;
+mod running_info;
 mod topic_watch;
 
 use std::fmt;
@@ -94,6 +96,7 @@ pub(super) struct Inner {
     mode: Mutex<Mode>,
     next_auto_commit: Mutex<Option<Instant>>,
     topic_watches: topic_watch::TopicWatches,
+    start_timestamp: i64,
     closed: AtomicBool,
     stop: CancellationToken,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -142,6 +145,7 @@ impl LitePullConsumer {
                 mode: Mutex::new(Mode::None),
                 next_auto_commit: Mutex::new(None),
                 topic_watches: topic_watch::TopicWatches::default(),
+                start_timestamp: unix_millis(),
                 closed: AtomicBool::new(false),
                 stop: CancellationToken::new(),
                 tasks: Mutex::new(Vec::new()),
@@ -162,6 +166,11 @@ impl LitePullConsumer {
     /// The configuration.
     pub fn config(&self) -> &LitePullConsumerConfig {
         &self.inner().config
+    }
+
+    /// The client id the brokers know this consumer by (`ip@instanceName`).
+    pub fn client_id(&self) -> &str {
+        self.inner().instance.client_id()
     }
 
     /// Subscribes `topic` with the tag `expression` (`*`, `TagA || TagB`); its queues come from the group's

@@ -5,15 +5,11 @@
 
 use fulmen_protocol::body::{
     ConsumeStatus, ConsumerRunningInfo, PROP_CLIENT_VERSION, PROP_CONSUME_ORDERLY, PROP_CONSUME_TYPE,
-    PROP_CONSUMER_START_TIMESTAMP, PROP_NAMESERVER_ADDR, PROP_THREADPOOL_CORE_SIZE, ProcessQueueInfo,
+    PROP_CONSUMER_START_TIMESTAMP, PROP_NAMESERVER_ADDR, PROP_THREADPOOL_CORE_SIZE,
 };
 
 use super::PushInner;
 use crate::consumer::offset_store::ReadOffsetType;
-
-const MIB: u64 = 1024 * 1024;
-/// `MQVersion.getVersionDesc` of the version Fulmen speaks.
-const CLIENT_VERSION: &str = "V5_3_3";
 
 impl PushInner {
     /// The running info of this consumer.
@@ -72,7 +68,10 @@ impl PushInner {
             (PROP_CONSUME_TYPE, "CONSUME_PASSIVELY".to_owned()),
             (PROP_CONSUMER_START_TIMESTAMP, self.start_timestamp.to_string()),
             (PROP_NAMESERVER_ADDR, config.client.namesrv_addrs().join(";")),
-            (PROP_CLIENT_VERSION, CLIENT_VERSION.to_owned()),
+            (
+                PROP_CLIENT_VERSION,
+                crate::consumer::CLIENT_VERSION_DESC.to_owned(),
+            ),
         ];
         info.properties = properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         let mut subscriptions = self.core.subscriptions();
@@ -87,25 +86,7 @@ impl PushInner {
                 .offset_store()
                 .read_offset(&queue, ReadOffsetType::ReadFromMemory)
                 .await;
-            let (min, max) = pq.offset_range().unwrap_or((0, 0));
-            let (consuming_min, consuming_max, consuming_count) = pq.consuming_range();
-            let entry = ProcessQueueInfo {
-                commit_offset,
-                cached_msg_min_offset: min,
-                cached_msg_max_offset: max,
-                cached_msg_count: i32::try_from(pq.message_count()).unwrap_or(i32::MAX),
-                cached_msg_size_in_mib: i32::try_from(pq.message_bytes() / MIB).unwrap_or(i32::MAX),
-                transaction_msg_min_offset: consuming_min,
-                transaction_msg_max_offset: consuming_max,
-                transaction_msg_count: i32::try_from(consuming_count).unwrap_or(i32::MAX),
-                locked: pq.is_locked(),
-                try_unlock_times: i64::try_from(pq.try_unlock_times()).unwrap_or(i64::MAX),
-                last_lock_timestamp: pq.last_lock_timestamp(),
-                droped: pq.is_dropped(),
-                last_pull_timestamp: pq.last_pull_timestamp(),
-                last_consume_timestamp: pq.last_consume_timestamp(),
-            };
-            info.mq_table.insert(queue, entry);
+            info.mq_table.insert(queue, pq.info(commit_offset));
         }
         info
     }
