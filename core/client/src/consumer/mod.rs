@@ -15,9 +15,7 @@ pub(crate) mod pull_consumer;
 mod pull_result;
 pub(crate) mod push;
 pub(crate) mod rebalance;
-
-/// `MQVersion.getVersionDesc` of the version Fulmen speaks (the client version in running infos).
-pub(crate) const CLIENT_VERSION_DESC: &str = "V5_3_3";
+mod running_properties;
 
 pub use allocate::{AllocateStrategy, DEFAULT_VIRTUAL_NODE_COUNT, sort_for_allocation};
 pub use lite::LitePullConsumer;

@@ -3,13 +3,10 @@
 //! `mqadmin consumerStatus` reads (consume type CONSUME_ACTIVELY), its subscriptions and every assigned queue with
 //! its committed offset.
 
-use fulmen_protocol::body::{
-    ConsumerRunningInfo, PROP_CLIENT_VERSION, PROP_CONSUME_TYPE, PROP_CONSUMER_START_TIMESTAMP,
-    PROP_NAMESERVER_ADDR,
-};
+use fulmen_protocol::body::ConsumerRunningInfo;
 
 use super::Inner;
-use crate::consumer::CLIENT_VERSION_DESC;
+use crate::consumer::running_properties::{CommonSettings, running_properties};
 
 impl Inner {
     /// The running info of this consumer.
@@ -17,14 +14,6 @@ impl Inner {
         let config = &self.config;
         let millis = |duration: std::time::Duration| duration.as_millis().to_string();
         let properties = [
-            ("consumerGroup", config.group.clone()),
-            ("messageModel", config.message_model.as_str().to_owned()),
-            ("consumeFromWhere", config.consume_from_where.as_str().to_owned()),
-            ("consumeTimestamp", config.consume_timestamp.clone()),
-            (
-                "allocateMessageQueueStrategy",
-                config.allocate_strategy.name().to_owned(),
-            ),
             ("autoCommit", config.auto_commit.to_string()),
             ("autoCommitIntervalMillis", millis(config.auto_commit_interval)),
             ("pullThreadNums", config.pull_thread_nums.to_string()),
@@ -48,16 +37,21 @@ impl Inner {
                 "topicMetadataCheckIntervalMillis",
                 millis(config.topic_metadata_check_interval),
             ),
-            ("namesrvAddr", config.client.namesrv_addr.clone()),
-            (PROP_CONSUME_TYPE, "CONSUME_ACTIVELY".to_owned()),
-            (PROP_CONSUMER_START_TIMESTAMP, self.start_timestamp.to_string()),
-            (PROP_NAMESERVER_ADDR, config.client.namesrv_addrs().join(";")),
-            (PROP_CLIENT_VERSION, CLIENT_VERSION_DESC.to_owned()),
         ];
+        let common = CommonSettings {
+            client: &config.client,
+            group: &config.group,
+            message_model: &config.message_model,
+            consume_from_where: &config.consume_from_where,
+            consume_timestamp: &config.consume_timestamp,
+            strategy: config.allocate_strategy,
+            consume_type: "CONSUME_ACTIVELY",
+            start_timestamp: self.start_timestamp,
+        };
         let mut subscriptions = self.rebalance.subscriptions();
         subscriptions.sort_by(|a, b| a.topic.cmp(&b.topic));
         let mut info = ConsumerRunningInfo {
-            properties: properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            properties: running_properties(&common, properties),
             subscription_set: subscriptions,
             ..ConsumerRunningInfo::default()
         };

@@ -4,12 +4,12 @@
 //! measured: every `statusTable` entry is zero.
 
 use fulmen_protocol::body::{
-    ConsumeStatus, ConsumerRunningInfo, PROP_CLIENT_VERSION, PROP_CONSUME_ORDERLY, PROP_CONSUME_TYPE,
-    PROP_CONSUMER_START_TIMESTAMP, PROP_NAMESERVER_ADDR, PROP_THREADPOOL_CORE_SIZE,
+    ConsumeStatus, ConsumerRunningInfo, PROP_CONSUME_ORDERLY, PROP_THREADPOOL_CORE_SIZE,
 };
 
 use super::PushInner;
 use crate::consumer::offset_store::ReadOffsetType;
+use crate::consumer::running_properties::{CommonSettings, running_properties};
 
 impl PushInner {
     /// The running info of this consumer.
@@ -17,14 +17,6 @@ impl PushInner {
         let mut info = ConsumerRunningInfo::default();
         let config = &self.config;
         let properties = [
-            ("consumerGroup", config.group.clone()),
-            ("messageModel", config.message_model.as_str().to_owned()),
-            ("consumeFromWhere", config.consume_from_where.as_str().to_owned()),
-            ("consumeTimestamp", config.consume_timestamp.clone()),
-            (
-                "allocateMessageQueueStrategy",
-                config.allocate_strategy.name().to_owned(),
-            ),
             ("consumeThreadMin", config.consume_thread_min.to_string()),
             ("consumeThreadMax", config.consume_thread_max.to_string()),
             (
@@ -62,18 +54,20 @@ impl PushInner {
                 "consumeTimeout",
                 (config.consume_timeout.as_secs() / 60).to_string(),
             ),
-            ("namesrvAddr", config.client.namesrv_addr.clone()),
             (PROP_CONSUME_ORDERLY, self.orderly.to_string()),
             (PROP_THREADPOOL_CORE_SIZE, config.consume_thread_min.to_string()),
-            (PROP_CONSUME_TYPE, "CONSUME_PASSIVELY".to_owned()),
-            (PROP_CONSUMER_START_TIMESTAMP, self.start_timestamp.to_string()),
-            (PROP_NAMESERVER_ADDR, config.client.namesrv_addrs().join(";")),
-            (
-                PROP_CLIENT_VERSION,
-                crate::consumer::CLIENT_VERSION_DESC.to_owned(),
-            ),
         ];
-        info.properties = properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let common = CommonSettings {
+            client: &config.client,
+            group: &config.group,
+            message_model: &config.message_model,
+            consume_from_where: &config.consume_from_where,
+            consume_timestamp: &config.consume_timestamp,
+            strategy: config.allocate_strategy,
+            consume_type: "CONSUME_PASSIVELY",
+            start_timestamp: self.start_timestamp,
+        };
+        info.properties = running_properties(&common, properties);
         let mut subscriptions = self.core.subscriptions();
         subscriptions.sort_by(|a, b| a.topic.cmp(&b.topic));
         for subscription in &subscriptions {
