@@ -1,7 +1,8 @@
 //! The lite pull consumer against the official Apache RocketMQ 5.3.3 name server and broker (feature `apache`):
 //! assign + poll of every queue with LITE_PULL_MESSAGE, a manual commit with persist read back by
-//! QUERY_CONSUMER_OFFSET, auto commit at shutdown, subscribe (rebalance through GET_CONSUMER_LIST_BY_GROUP), and a
-//! seek back that re-delivers.
+//! QUERY_CONSUMER_OFFSET, auto commit at shutdown, subscribe (rebalance through GET_CONSUMER_LIST_BY_GROUP), the
+//! heartbeat data and running info Apache's broker and `mqadmin consumerStatus` see, a seek back that re-delivers,
+//! and the group gone after shutdown.
 //!
 //! One Apache cluster serves every test of this binary; each test uses its own topic and group. Run with
 //! `cargo test -p fulmen-client --features apache --test apache_lite_pull` (needs Java and Maven).
@@ -18,6 +19,7 @@ use std::time::Duration;
 use lite_support::{POLL, bounded, next_offsets, poll_until, queues_of};
 
 use apache::ApacheCluster;
+use apache::mqadmin::run_mqadmin;
 use fulmen_client::{
     ConsumeFromWhere, LitePullConsumer, LitePullConsumerConfig, Message, MessageQueue, Producer,
     ProducerConfig, PullConsumer, PullConsumerConfig,
@@ -27,7 +29,8 @@ use fulmen_protocol::header::GetConsumerConnectionListRequestHeader;
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use fulmen_remoting::RemotingClient;
 
-const TEST_BOUND: Duration = Duration::from_secs(60);
+/// The bound includes a JVM start for `mqadmin`.
+const TEST_BOUND: Duration = Duration::from_secs(150);
 
 fn config(group: &str) -> LitePullConsumerConfig {
     let mut config = LitePullConsumerConfig::new(ApacheCluster::shared().namesrv_addr.clone(), group);
@@ -152,6 +155,31 @@ async fn subscribe_poll_seek_back_and_auto_commit_at_shutdown_against_apache() {
         assert_eq!(connection.consume_from_where.as_str(), "CONSUME_FROM_LAST_OFFSET");
         let topics: Vec<&str> = connection.subscription_table.keys().map(String::as_str).collect();
         assert_eq!(topics, [topic]);
+
+        // Apache's mqadmin consumerStatus reads the lite consumer's running info.
+        let namesrv = ApacheCluster::shared().namesrv_addr.clone();
+        let client_id = consumer.client_id().to_owned();
+        let status = tokio::task::spawn_blocking(move || {
+            run_mqadmin(&[
+                "consumerStatus",
+                "-n",
+                &namesrv,
+                "-g",
+                "FulmenLiteSubscribeCG",
+                "-i",
+                &client_id,
+            ])
+        })
+        .await
+        .unwrap();
+        for expected in [
+            "#Consumer Properties#",
+            "CONSUME_ACTIVELY",
+            "#Consumer Offset#",
+            topic,
+        ] {
+            assert!(status.contains(expected), "{expected} missing from:\n{status}");
+        }
 
         // Seek one queue back to its start: its messages come again, from offset 0 on.
         let queue = polled[0].queue.clone();
