@@ -305,6 +305,23 @@ async fn seek_back_redelivers_and_no_pre_seek_message_comes_out_after_a_seek() {
         let first = consumer.poll(Duration::from_secs(5)).await.unwrap();
         assert_eq!(first[0].queue_offset, 0);
 
+        // offset_for_timestamp: the first message stored at or after the time.
+        let stored = first[3].store_timestamp;
+        let found = consumer.offset_for_timestamp(&queue, stored).await.unwrap();
+        assert!(found <= 3 && first[usize::try_from(found).unwrap()].store_timestamp >= stored);
+        let later = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis();
+        let end = consumer
+            .offset_for_timestamp(&queue, i64::try_from(later).unwrap() + 60_000)
+            .await
+            .unwrap();
+        assert!(
+            end >= 204,
+            "a time after every message is at the queue's end, got {end}"
+        );
+
         let error = consumer.seek(&queue, 10_000).await.unwrap_err();
         assert_eq!(
             error.message(),
