@@ -1,8 +1,10 @@
 //! Controlling a running push consumer against a Fulmen `LocalCluster`: subscribing while running with a tag
-//! expression (announced to the broker at once), suspend / resume, and a listener call that exceeds the consume
-//! timeout coming back through the retry topic.
+//! expression (announced to the broker at once), suspend / resume, a listener call that exceeds the consume
+//! timeout coming back through the retry topic, and a shutdown that waits for running listener calls.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use fulmen_client::{ConsumeResult, Message, MessageView, PushConsumer};
@@ -118,6 +120,54 @@ async fn a_listener_call_over_the_consume_timeout_is_delivered_again() {
         eventually(|| log.len() >= 2).await;
         let again = log.all()[1].clone();
         assert_eq!((again.reconsume_times, again.topic.as_str()), (1, "CtlSlow"));
+        consumer.shutdown().await;
+        fixture.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_waits_for_running_listener_calls_and_commits_their_offsets() {
+    bounded(TEST_BOUND, async {
+        let fixture = Fixture::start().await;
+        let producer = &fixture.producer;
+        producer.send(Message::new("CtlGraceful", "slow")).await.unwrap();
+        let log = Received::default();
+        let finished = Arc::new(AtomicBool::new(false));
+        let listener = {
+            let (log, finished) = (log.clone(), finished.clone());
+            move |messages: Vec<MessageView>| {
+                let (log, finished) = (log.clone(), finished.clone());
+                async move {
+                    log.record(messages);
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    finished.store(true, Ordering::SeqCst);
+                    ConsumeResult::Success
+                }
+            }
+        };
+        let mut config = fixture.config("CG_GRACEFUL", "CtlGraceful");
+        config.await_termination_when_shutdown = Duration::from_secs(10);
+        let consumer = PushConsumer::start(config, listener).await.unwrap();
+        eventually(|| log.len() == 1).await;
+        consumer.shutdown().await;
+        assert!(
+            finished.load(Ordering::SeqCst),
+            "shutdown returned before the listener call ended"
+        );
+
+        producer.send(Message::new("CtlGraceful", "next")).await.unwrap();
+        let again = Received::default();
+        let consumer = PushConsumer::start(fixture.config("CG_GRACEFUL", "CtlGraceful"), again.listener())
+            .await
+            .unwrap();
+        eventually(|| again.bodies() == ["next"]).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            again.bodies(),
+            ["next"],
+            "the message consumed during shutdown was committed"
+        );
         consumer.shutdown().await;
         fixture.shutdown().await;
     })

@@ -168,3 +168,39 @@ async fn a_poison_message_reaches_the_dlq_after_max_reconsume_times_local_tries(
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_releases_the_queue_locks_for_the_next_member() {
+    bounded(TEST_BOUND, async {
+        let fixture = Fixture::start().await;
+        let producer = &fixture.producer;
+        producer
+            .send(Message::new("OrderedUnlock", "first"))
+            .await
+            .unwrap();
+        let log = Received::default();
+        let first = PushConsumer::start_orderly(fixture.config("CG_UNLOCK", "OrderedUnlock"), log.listener())
+            .await
+            .unwrap();
+        eventually(|| log.bodies() == ["first"]).await;
+        first.shutdown().await;
+        // The broker keeps a lock 60 s after its last renewal; the next member gets the queues at once only because
+        // the first one released them.
+        producer
+            .send(Message::new("OrderedUnlock", "second"))
+            .await
+            .unwrap();
+        let started = tokio::time::Instant::now();
+        let next = PushConsumer::start_orderly(fixture.config("CG_UNLOCK", "OrderedUnlock"), log.listener())
+            .await
+            .unwrap();
+        eventually(|| log.bodies() == ["first", "second"]).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "waited for the broker's lock expiry"
+        );
+        next.shutdown().await;
+        fixture.shutdown().await;
+    })
+    .await;
+}

@@ -5,6 +5,24 @@
 //! (CONSUMER_SEND_MSG_BACK, `%RETRY%<group>` as fallback), offsets are committed with pulls, every 5 s and at
 //! shutdown.
 //!
+//! ```no_run
+//! # async fn demo() -> fulmen_client::Result<()> {
+//! use fulmen_client::{ConsumeResult, MessageView, PushConsumer, PushConsumerConfig};
+//!
+//! let config = PushConsumerConfig::new("127.0.0.1:9876", "CG").subscribe("TopicTest", "TagA || TagB");
+//! let consumer = PushConsumer::start(config, |messages: Vec<MessageView>| async move {
+//!     for message in &messages {
+//!         println!("{} {:?}", message.msg_id, message.body);
+//!     }
+//!     ConsumeResult::Success
+//! })
+//! .await?;
+//! // ... later
+//! consumer.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Deliberate differences from Java: pulls always carry the subscription (sysFlag `SUBSCRIPTION`, Java's
 //! `postSubscriptionWhenPull`), so a pull never depends on the heartbeat having reached the broker first; a
 //! listener call that exceeds `consume_timeout` is abandoned and its messages sent back at once (Java keeps the

@@ -1,7 +1,7 @@
 //! The requests brokers send to a push consumer (Java's `ClientRemotingProcessor`): NOTIFY_CONSUMER_IDS_CHANGED
 //! wakes the rebalance; RESET_CONSUMER_CLIENT_OFFSET moves offsets; GET_CONSUMER_RUNNING_INFO and
-//! CONSUME_MESSAGE_DIRECTLY are answered from the consumer. A request for another group gets SYSTEM_ERROR "The
-//! Consumer Group <g> not exist in this consumer", as in Java.
+//! CONSUME_MESSAGE_DIRECTLY are answered from the consumer. A request for another group gets SYSTEM_ERROR `"The
+//! Consumer Group <group> not exist in this consumer"`, as in Java.
 
 use std::future::Future;
 use std::sync::{Arc, Weak};
