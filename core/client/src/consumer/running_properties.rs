@@ -21,6 +21,9 @@ pub(crate) struct CommonSettings<'a> {
     pub(crate) consume_from_where: &'a ConsumeFromWhere,
     pub(crate) consume_timestamp: &'a str,
     pub(crate) strategy: AllocateStrategy,
+    pub(crate) pull_batch_size: i32,
+    pub(crate) pull_threshold_for_queue: usize,
+    pub(crate) pull_threshold_size_for_queue: u64,
     /// `CONSUME_PASSIVELY` (push) or `CONSUME_ACTIVELY` (pull).
     pub(crate) consume_type: &'static str,
     /// When the consumer started, ms since the epoch.
@@ -38,6 +41,15 @@ pub(crate) fn running_properties(
         ("consumeFromWhere", common.consume_from_where.as_str().to_owned()),
         ("consumeTimestamp", common.consume_timestamp.to_owned()),
         ("allocateMessageQueueStrategy", common.strategy.name().to_owned()),
+        ("pullBatchSize", common.pull_batch_size.to_string()),
+        (
+            "pullThresholdForQueue",
+            common.pull_threshold_for_queue.to_string(),
+        ),
+        (
+            "pullThresholdSizeForQueue",
+            common.pull_threshold_size_for_queue.to_string(),
+        ),
         ("namesrvAddr", common.client.namesrv_addr.clone()),
     ];
     let tail = [

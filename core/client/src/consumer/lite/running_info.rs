@@ -17,17 +17,8 @@ impl Inner {
             ("autoCommit", config.auto_commit.to_string()),
             ("autoCommitIntervalMillis", millis(config.auto_commit_interval)),
             ("pullThreadNums", config.pull_thread_nums.to_string()),
-            ("pullBatchSize", config.pull_batch_size.to_string()),
             ("pullThresholdForAll", config.pull_threshold_for_all.to_string()),
             ("consumeMaxSpan", config.consume_max_span.to_string()),
-            (
-                "pullThresholdForQueue",
-                config.pull_threshold_for_queue.to_string(),
-            ),
-            (
-                "pullThresholdSizeForQueue",
-                config.pull_threshold_size_for_queue.to_string(),
-            ),
             ("pollTimeoutMillis", millis(config.poll_timeout)),
             (
                 "consumerTimeoutMillisWhenSuspend",
@@ -45,6 +36,9 @@ impl Inner {
             consume_from_where: &config.consume_from_where,
             consume_timestamp: &config.consume_timestamp,
             strategy: config.allocate_strategy,
+            pull_batch_size: config.pull_batch_size,
+            pull_threshold_for_queue: config.pull_threshold_for_queue,
+            pull_threshold_size_for_queue: config.pull_threshold_size_for_queue,
             consume_type: "CONSUME_ACTIVELY",
             start_timestamp: self.start_timestamp,
         };

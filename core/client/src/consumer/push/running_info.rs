@@ -24,14 +24,6 @@ impl PushInner {
                 config.consume_concurrently_max_span.to_string(),
             ),
             (
-                "pullThresholdForQueue",
-                config.pull_threshold_for_queue.to_string(),
-            ),
-            (
-                "pullThresholdSizeForQueue",
-                config.pull_threshold_size_for_queue.to_string(),
-            ),
-            (
                 "pullThresholdForTopic",
                 config.pull_threshold_for_topic.to_string(),
             ),
@@ -44,7 +36,6 @@ impl PushInner {
                 "consumeMessageBatchMaxSize",
                 config.consume_message_batch_max_size.to_string(),
             ),
-            ("pullBatchSize", config.pull_batch_size.to_string()),
             ("maxReconsumeTimes", config.max_reconsume_times.to_string()),
             (
                 "suspendCurrentQueueTimeMillis",
@@ -64,6 +55,9 @@ impl PushInner {
             consume_from_where: &config.consume_from_where,
             consume_timestamp: &config.consume_timestamp,
             strategy: config.allocate_strategy,
+            pull_batch_size: config.pull_batch_size,
+            pull_threshold_for_queue: config.pull_threshold_for_queue,
+            pull_threshold_size_for_queue: config.pull_threshold_size_for_queue,
             consume_type: "CONSUME_PASSIVELY",
             start_timestamp: self.start_timestamp,
         };
