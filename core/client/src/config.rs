@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use fulmen_protocol::SerializeType;
+
 use crate::error::{Error, Result};
 use crate::validation::check_group;
 
@@ -29,6 +31,9 @@ pub struct ClientConfig {
     pub instance_name: String,
     /// Appended to the client id as `@unitName` when set (`unitName`).
     pub unit_name: Option<String>,
+    /// The header form of every request the client writes (Java's `rocketmq.serialize.type`, JSON by default;
+    /// Apache's benchmark tool sets the binary [`SerializeType::RocketMq`]). Answers are read in either form.
+    pub serialize_type: SerializeType,
 }
 
 impl ClientConfig {
@@ -41,6 +46,7 @@ impl ClientConfig {
             heartbeat_interval: Duration::from_secs(30),
             instance_name: DEFAULT_INSTANCE_NAME.to_owned(),
             unit_name: None,
+            serialize_type: SerializeType::Json,
         }
     }
 
@@ -246,6 +252,7 @@ mod tests {
         assert_eq!(config.max_message_size, 4 * 1024 * 1024);
         assert_eq!(config.client.route_poll_interval, Duration::from_secs(30));
         assert_eq!(config.client.heartbeat_interval, Duration::from_secs(30));
+        assert_eq!(config.client.serialize_type, SerializeType::Json);
         assert_eq!(config.client.namesrv_addrs(), ["127.0.0.1:9876", "10.0.0.2:9876"]);
         config.validate().unwrap();
         PullConsumerConfig::new("localhost:9876", "CG")

@@ -46,6 +46,7 @@ pub use consumer::{
     PushConsumer, PushConsumerConfig, sort_for_allocation,
 };
 pub use error::{Error, ErrorKind, Result};
+pub use fulmen_protocol::SerializeType;
 pub use fulmen_protocol::body::MessageQueue;
 pub use fulmen_protocol::body::{ConsumeFromWhere, MessageModel};
 pub use message::{DeliveryTime, Message};

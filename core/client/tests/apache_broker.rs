@@ -14,10 +14,10 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
 
-use apache::{ApacheCluster, run_java_client};
+use apache::{ApacheCluster, run_java_client, run_java_main};
 use fulmen_client::{
     ErrorKind, Message, MessageQueue, MessageView, Producer, ProducerConfig, PullConsumer,
-    PullConsumerConfig, PullStatus, SendStatus,
+    PullConsumerConfig, PullStatus, SendStatus, SerializeType,
 };
 
 /// No test may run longer than this once the cluster is up.
@@ -401,4 +401,74 @@ async fn the_apache_brokers_rejections_come_back_with_its_response_codes() {
         producer.shutdown().await;
     })
     .await;
+}
+
+#[tokio::test]
+async fn binary_header_sends_and_pulls_through_the_apache_broker() {
+    ApacheCluster::shared(); // started (and built) outside the time bound
+    bounded(async {
+        let topic = "FulmenApacheBinaryHeader";
+        let namesrv = ApacheCluster::shared().namesrv_addr.clone();
+        let mut producer_config = ProducerConfig::new(namesrv.clone(), "FulmenApacheBinaryPG");
+        producer_config.client.serialize_type = SerializeType::RocketMq;
+        let producer = Producer::start(producer_config).await.unwrap();
+        let mut consumer_config = PullConsumerConfig::new(namesrv, "FulmenApacheBinaryCG");
+        consumer_config.client.serialize_type = SerializeType::RocketMq;
+        let consumer = PullConsumer::start(consumer_config).await.unwrap();
+
+        let message = Message::new(topic, "binary header")
+            .with_tags("TagBin")
+            .with_keys(["kb"])
+            .with_property("form", "ROCKETMQ");
+        let sent = producer.send(message).await.unwrap();
+        assert_eq!(sent.status, SendStatus::SendOk);
+        let read = pull_one(&consumer, &sent.queue, sent.queue_offset).await;
+        assert_eq!(&read.body[..], b"binary header");
+        assert_eq!(read.msg_id, sent.msg_id);
+        assert_eq!(read.tags.as_deref(), Some("TagBin"));
+        assert_eq!(read.keys, ["kb"]);
+        assert_eq!(read.property("form"), Some("ROCKETMQ"));
+        consumer.shutdown().await;
+        producer.shutdown().await;
+    })
+    .await;
+}
+
+/// The Java side of scripts/bench-vs-java.sh runs and prints its result line (2 s of sends; speed not asserted).
+#[tokio::test]
+async fn java_bench_producer_prints_a_result_line() {
+    let namesrv = ApacheCluster::shared().namesrv_addr.clone();
+    let stdout = tokio::task::spawn_blocking(move || {
+        let args = [
+            "-n",
+            &namesrv,
+            "-t",
+            "FulmenBenchSmoke",
+            "-w",
+            "2",
+            "-s",
+            "128",
+            "-d",
+            "2",
+        ];
+        run_java_main("fulmen.interop.apache.bench.BenchProducer", &args)
+    })
+    .await
+    .unwrap();
+    let line = stdout
+        .lines()
+        .find(|line| line.starts_with("BENCH_RESULT "))
+        .unwrap_or_else(|| panic!("no BENCH_RESULT line: {stdout}"));
+    let fields: BTreeMap<&str, &str> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|field| field.split_once('='))
+        .collect();
+    assert_eq!(fields["client"], "java");
+    assert_eq!(fields["header"], "ROCKETMQ");
+    assert!(fields["ok"].parse::<u64>().unwrap() > 0, "{line}");
+    assert_eq!(fields["failed"], "0", "{line}");
+    for key in ["tps", "avg_ms", "p50_ms", "p99_ms", "p999_ms", "max_ms"] {
+        assert!(fields[key].parse::<f64>().unwrap() >= 0.0, "{key} in {line}");
+    }
 }

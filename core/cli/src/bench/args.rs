@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use fulmen_client::SerializeType;
 
 use super::control::Plan;
 
@@ -26,6 +27,37 @@ pub struct CommonArgs {
     /// Seconds at the start left out of the final summary (connections, routes and caches warm up).
     #[arg(long, default_value_t = 0, value_name = "SECONDS")]
     pub warmup: u64,
+    /// The header form of the client's requests: `rocketmq` (binary), which Apache's benchmark tools set, or
+    /// `json`, the clients' default.
+    #[arg(long, value_enum, default_value_t = HeaderForm::Rocketmq)]
+    pub header: HeaderForm,
+}
+
+/// The header form of requests (Java's `rocketmq.serialize.type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HeaderForm {
+    /// The compact binary header (`ROCKETMQ`).
+    Rocketmq,
+    /// The JSON header (`JSON`).
+    Json,
+}
+
+impl HeaderForm {
+    /// The client setting.
+    pub fn serialize_type(self) -> SerializeType {
+        match self {
+            HeaderForm::Rocketmq => SerializeType::RocketMq,
+            HeaderForm::Json => SerializeType::Json,
+        }
+    }
+
+    /// The name shown in reports (Java's).
+    pub fn name(self) -> &'static str {
+        match self {
+            HeaderForm::Rocketmq => "ROCKETMQ",
+            HeaderForm::Json => "JSON",
+        }
+    }
 }
 
 impl CommonArgs {
@@ -221,6 +253,9 @@ mod tests {
         assert_eq!(args.message_size, 128);
         assert_eq!((args.tasks(), args.concurrency()), (64, 64));
         assert_eq!(args.group, "benchmark_producer");
+        assert_eq!(args.common.header.serialize_type(), SerializeType::RocketMq);
+        let json = producer(&["-n", "h:1", "--header", "json"]);
+        assert_eq!(json.common.header.serialize_type(), SerializeType::Json);
         let async_args = producer(&["-n", "h:1", "--mode", "async"]);
         assert_eq!((async_args.tasks(), async_args.concurrency()), (1, 64));
         let wide = producer(&["-n", "h:1", "--mode", "async", "-w", "4", "--in-flight", "8"]);

@@ -71,11 +71,9 @@ pub async fn run(args: ConsumerArgs) -> Result<(), Box<dyn Error>> {
         }
     });
     let started = Instant::now();
-    let consumer = PullConsumer::start(PullConsumerConfig::new(
-        args.common.namesrv.clone(),
-        args.group.clone(),
-    ))
-    .await?;
+    let mut config = PullConsumerConfig::new(args.common.namesrv.clone(), args.group.clone());
+    config.client.serialize_type = args.common.header.serialize_type();
+    let consumer = PullConsumer::start(config).await?;
     let outcome = async {
         let Some(queues) = discover(&consumer, &args.common.topic, &interrupted, plan.duration).await? else {
             say("Stopped before the topic's queues were known; nothing consumed");
@@ -156,7 +154,7 @@ async fn bench(
     let tasks = args.tasks(cursors.len());
     say(&format!(
         "topic: {}, namesrv: {}, group: {}, queues: {}, tasks: {tasks}, batch: {}, from: {}, expression: {}, \
-         messages: {}, duration: {}",
+         messages: {}, duration: {}, header: {}",
         args.common.topic,
         args.common.namesrv,
         args.group,
@@ -177,6 +175,7 @@ async fn bench(
             || "until Ctrl-C".to_owned(),
             |d| format!("{:.1} s", d.as_secs_f64())
         ),
+        args.common.header.name(),
     ));
     let shared = Arc::new(Shared {
         consumer: consumer.clone(),

@@ -122,6 +122,7 @@ async fn bench(
     signals: StopSignals,
 ) -> Result<(), Box<dyn Error>> {
     let mut config = ProducerConfig::new(namesrv.clone(), args.group.clone());
+    config.client.serialize_type = args.common.header.serialize_type();
     if !args.compress {
         // Apache's tool sends bodies as they are unless asked to compress.
         config.compress_over = usize::MAX;
@@ -133,7 +134,7 @@ async fn bench(
     }
     say(&format!(
         "topic: {}, namesrv: {namesrv}, mode: {}, tasks: {}, in flight: {}, messageSize: {}, tags: {}, \
-         messages: {}, duration: {}, warmup: {} s, compress: {}",
+         messages: {}, duration: {}, warmup: {} s, compress: {}, header: {}",
         args.common.topic,
         args.mode.name(),
         args.tasks(),
@@ -149,6 +150,7 @@ async fn bench(
             .map_or_else(|| "until Ctrl-C".to_owned(), |d| format!("{} s", d.as_secs())),
         plan.warmup.as_secs(),
         args.compress,
+        args.common.header.name(),
     ));
 
     let shared = Arc::new(Shared {

@@ -64,7 +64,9 @@ impl ClientInstance {
     /// Checks `config`, builds the instance and starts its periodic tasks on the current tokio runtime.
     pub(crate) fn start(config: ClientConfig) -> Result<Self> {
         config.validate()?;
-        let remoting = RemotingClient::new(fulmen_remoting::ClientConfig::default())?;
+        let mut remoting_config = fulmen_remoting::ClientConfig::default();
+        remoting_config.connection.serialize_type = config.serialize_type;
+        let remoting = RemotingClient::new(remoting_config)?;
         let addrs = config.namesrv_addrs();
         let ip = identity::local_ip();
         let instance = ClientInstance {

@@ -1,6 +1,7 @@
 //! The official Java client's half of the mixed tests: `fulmen.interop.apache.JavaClient` (interop/apache), run once
 //! per call in its own JVM, reads a topic with `DefaultMQPullConsumer` and sends fixed messages with
-//! `DefaultMQProducer`; this module runs it (bounded) and parses what it printed.
+//! `DefaultMQProducer`; this module runs it (bounded) and parses what it printed. [`run_java_main`] runs any other
+//! main class of interop/apache the same way.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -58,36 +59,14 @@ pub struct JavaClientRun {
 
 /// Runs `JavaClient <namesrv> <read_topic> <count> <send_topic>`; panics with its output when it fails.
 pub fn run_java_client(namesrv: &str, read_topic: &str, count: usize, send_topic: &str) -> JavaClientRun {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../interop/apache/run-apache-java.sh");
-    let child = Command::new(&script)
-        .args([
-            "fulmen.interop.apache.JavaClient",
-            namesrv,
-            read_topic,
-            &count.to_string(),
-            send_topic,
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|error| panic!("cannot run {}: {error}", script.display()));
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    let Ok(output) = rx.recv_timeout(RUN_BOUND) else {
-        // The JVM is ours and overdue: end it by its id.
-        let _ = Command::new("kill").arg(pid.to_string()).status();
-        panic!("JavaClient did not finish within {RUN_BOUND:?}");
-    };
-    let output = output.unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let count = count.to_string();
+    let stdout = run_java_main(
+        "fulmen.interop.apache.JavaClient",
+        &[namesrv, read_topic, &count, send_topic],
+    );
     assert!(
-        output.status.success() && stdout.lines().any(|line| line == "DONE"),
-        "JavaClient failed ({}): {stdout}",
-        output.status
+        stdout.lines().any(|line| line == "DONE"),
+        "JavaClient did not finish: {stdout}"
     );
     let mut run = JavaClientRun {
         read: Vec::new(),
@@ -135,4 +114,36 @@ pub fn run_java_client(namesrv: &str, read_topic: &str, count: usize, send_topic
 /// A hex field, `-` for Java's null.
 fn text(field: &str) -> Option<String> {
     (field != "-").then(|| String::from_utf8(hex::decode(field).unwrap()).unwrap())
+}
+
+/// Runs a main class of interop/apache in its own JVM (bounded by [`RUN_BOUND`]) and returns what it printed;
+/// panics with its output when it fails.
+pub fn run_java_main(main: &str, args: &[&str]) -> String {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../interop/apache/run-apache-java.sh");
+    let child = Command::new(&script)
+        .arg(main)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot run {}: {error}", script.display()));
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let Ok(output) = rx.recv_timeout(RUN_BOUND) else {
+        // The JVM is ours and overdue: end it by its id.
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+        panic!("{main} did not finish within {RUN_BOUND:?}");
+    };
+    let output = output.unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{main} failed ({}): {stdout}",
+        output.status
+    );
+    stdout
 }
