@@ -8,7 +8,6 @@
 //! `cargo test -p fulmen-client --features apache --test apache_lite_pull` (needs Java and Maven).
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-#[allow(unused_imports)] // this binary does not run the Java client
 mod apache;
 
 mod lite_support;
