@@ -226,7 +226,7 @@ impl PullConsumerConfig {
     }
 }
 
-fn non_zero(name: &str, value: Duration) -> Result<()> {
+pub(crate) fn non_zero(name: &str, value: Duration) -> Result<()> {
     if value.is_zero() {
         return Err(Error::invalid_argument(format!(
             "{name} must be longer than zero"

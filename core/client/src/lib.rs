@@ -1,8 +1,8 @@
 //! Fulmen's Apache RocketMQ client over the remoting protocol.
 //!
 //! The facade every language binding wraps: [`Producer`], [`TransactionProducer`], [`PushConsumer`],
-//! [`PullConsumer`] and [`Admin`] handles (cheap to clone, `Send + Sync`, every I/O method `async`, `shutdown`
-//! idempotent), owned value types ([`Message`], [`SendResult`],
+//! [`LitePullConsumer`], [`PullConsumer`] and [`Admin`] handles (cheap to clone, `Send + Sync`, every I/O method
+//! `async`, `shutdown` idempotent), owned value types ([`Message`], [`SendResult`],
 //! [`MessageView`], [`PullResult`]), config structs with Apache's defaults, and one [`Error`] with a stable
 //! [`ErrorKind`] code. Everything runs on the caller's tokio runtime; nothing here builds one.
 //!
@@ -24,8 +24,10 @@
 //! and `tests/apache_producer.rs` run against Apache RocketMQ 5.3.3's own name server and broker and are built only
 //! with the cargo feature `apache` (they need Java 17+ and Maven, fail rather than skip without them, and are run by
 //! `scripts/test.sh`), so `cargo test --workspace` never needs Java. The push consumer's tests are `tests/push_*.rs`
-//! (LocalCluster) and `tests/apache_push.rs` (Apache, with the Java client and `mqadmin`); the [`Admin`]'s are
-//! `tests/admin.rs` and `tests/admin_reset_fallback.rs` (LocalCluster, fake broker) and `tests/apache_admin.rs`.
+//! (LocalCluster) and `tests/apache_push.rs` (Apache, with the Java client and `mqadmin`); the lite pull consumer's
+//! are `tests/lite_pull.rs` (LocalCluster) and `tests/apache_lite_pull.rs` (Apache, with `mqadmin`); the
+//! [`Admin`]'s are `tests/admin.rs` and `tests/admin_reset_fallback.rs` (LocalCluster, fake broker) and
+//! `tests/apache_admin.rs`.
 
 mod admin;
 mod config;
@@ -47,8 +49,9 @@ pub use config::{
     PullConsumerConfig,
 };
 pub use consumer::{
-    AllocateStrategy, ConsumeFuture, ConsumeResult, DEFAULT_VIRTUAL_NODE_COUNT, MessageListener,
-    PullConsumer, PullResult, PullStatus, PushConsumer, PushConsumerConfig, sort_for_allocation,
+    AllocateStrategy, ConsumeFuture, ConsumeResult, DEFAULT_VIRTUAL_NODE_COUNT, LitePullConsumer,
+    LitePullConsumerConfig, MIN_AUTO_COMMIT_INTERVAL, MessageListener, PullConsumer, PullResult, PullStatus,
+    PushConsumer, PushConsumerConfig, sort_for_allocation,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use fulmen_protocol::SerializeType;

@@ -25,6 +25,27 @@ fn has_only_legal_characters(name: &str) -> bool {
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'%' | b'|' | b'_' | b'-'))
 }
 
+/// Checks what every consumer config has, as `checkConfig` of Java's push and lite pull consumers does: the group
+/// name (not `DEFAULT_CONSUMER`) and a known message model.
+pub(crate) fn check_consumer(group: &str, message_model: &fulmen_protocol::body::MessageModel) -> Result<()> {
+    use fulmen_protocol::body::MessageModel;
+    check_group(group)?;
+    if group == "DEFAULT_CONSUMER" {
+        return Err(Error::invalid_argument(
+            "consumerGroup can not equal DEFAULT_CONSUMER, please specify another one.",
+        ));
+    }
+    if !matches!(
+        message_model,
+        MessageModel::Clustering | MessageModel::Broadcasting
+    ) {
+        return Err(Error::invalid_argument(
+            "messageModel must be CLUSTERING or BROADCASTING",
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a topic name as `Validators.checkTopic` does.
 pub fn check_topic(topic: &str) -> Result<()> {
     if topic.trim().is_empty() {

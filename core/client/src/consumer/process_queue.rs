@@ -260,6 +260,30 @@ impl ProcessQueue {
     pub fn try_unlock_times(&self) -> u64 {
         self.try_unlock_times.load(Ordering::Relaxed)
     }
+
+    /// This queue's state as GET_CONSUMER_RUNNING_INFO reports it (Java's `fillProcessQueueInfo`), with the
+    /// queue's `commit_offset`.
+    pub(crate) fn info(&self, commit_offset: i64) -> fulmen_protocol::body::ProcessQueueInfo {
+        const MIB: u64 = 1024 * 1024;
+        let (min, max) = self.offset_range().unwrap_or((0, 0));
+        let (consuming_min, consuming_max, consuming_count) = self.consuming_range();
+        fulmen_protocol::body::ProcessQueueInfo {
+            commit_offset,
+            cached_msg_min_offset: min,
+            cached_msg_max_offset: max,
+            cached_msg_count: i32::try_from(self.message_count()).unwrap_or(i32::MAX),
+            cached_msg_size_in_mib: i32::try_from(self.message_bytes() / MIB).unwrap_or(i32::MAX),
+            transaction_msg_min_offset: consuming_min,
+            transaction_msg_max_offset: consuming_max,
+            transaction_msg_count: i32::try_from(consuming_count).unwrap_or(i32::MAX),
+            locked: self.is_locked(),
+            try_unlock_times: i64::try_from(self.try_unlock_times()).unwrap_or(i64::MAX),
+            last_lock_timestamp: self.last_lock_timestamp(),
+            droped: self.is_dropped(),
+            last_pull_timestamp: self.last_pull_timestamp(),
+            last_consume_timestamp: self.last_consume_timestamp(),
+        }
+    }
 }
 
 fn elapsed_since(millis: i64) -> Duration {
@@ -267,10 +291,11 @@ fn elapsed_since(millis: i64) -> Duration {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use fulmen_protocol::body::MessageQueue;
 
+    /// A cached message at `offset` (for the tests of other modules too).
     pub(crate) fn view(offset: i64) -> MessageView {
         MessageView {
             msg_id: format!("id{offset}"),

@@ -58,17 +58,7 @@ impl PullConsumer {
 
     /// The readable queues of `topic` (`fetchSubscribeMessageQueues`), sorted.
     pub async fn fetch_message_queues(&self, topic: &str) -> Result<Vec<MessageQueue>> {
-        crate::validation::check_topic(topic)?;
-        let route = self.inner.instance.update_route(topic).await?;
-        let mut queues = super::broker_call::readable_queues(&route, topic);
-        if queues.is_empty() {
-            return Err(Error::new(
-                ErrorKind::RouteNotFound,
-                format!("Can not find Message Queue for this topic, {topic}"),
-            ));
-        }
-        queues.sort();
-        Ok(queues)
+        fetch_subscribe_queues(&self.inner.instance, topic).await
     }
 
     /// Pulls at most `max_nums` messages of `queue` from `offset` whose tags match `expression` (`*`, `TagA`,
@@ -179,6 +169,25 @@ impl PullConsumer {
     async fn broker_addr(&self, queue: &MessageQueue) -> Result<String> {
         super::broker_call::master_addr_of(&self.inner.instance, queue).await
     }
+}
+
+/// The readable queues of `topic` from a fresh route (Java's `MQAdminImpl#fetchSubscribeMessageQueues`), sorted;
+/// an error when there are none.
+pub(crate) async fn fetch_subscribe_queues(
+    instance: &ClientInstance,
+    topic: &str,
+) -> Result<Vec<MessageQueue>> {
+    crate::validation::check_topic(topic)?;
+    let route = instance.update_route(topic).await?;
+    let mut queues = super::broker_call::readable_queues(&route, topic);
+    if queues.is_empty() {
+        return Err(Error::new(
+            ErrorKind::RouteNotFound,
+            format!("Can not find Message Queue for this topic, {topic}"),
+        ));
+    }
+    queues.sort();
+    Ok(queues)
 }
 
 impl fmt::Debug for PullConsumer {

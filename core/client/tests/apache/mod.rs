@@ -4,6 +4,7 @@
 
 mod cluster;
 mod java_client;
+pub mod mqadmin;
 
 pub use cluster::ApacheCluster;
 pub use java_client::{run_java_client, run_java_main};

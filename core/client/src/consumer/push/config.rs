@@ -16,7 +16,7 @@ use crate::consumer::allocate::AllocateStrategy;
 use crate::consumer::offset_store::default_local_offset_dir;
 use crate::consumer::rebalance::pull_from_where::{default_consume_timestamp, parse_consume_timestamp};
 use crate::error::{Error, Result};
-use crate::validation::{check_group, check_topic};
+use crate::validation::{check_consumer, check_topic};
 
 /// Settings of a push consumer. Build with [`PushConsumerConfig::new`], then set fields or use
 /// [`PushConsumerConfig::subscribe`].
@@ -147,20 +147,7 @@ impl PushConsumerConfig {
     /// Checks every value as `DefaultMQPushConsumerImpl#checkConfig` does.
     pub fn validate(&self) -> Result<()> {
         self.client.validate()?;
-        check_group(&self.group)?;
-        if self.group == "DEFAULT_CONSUMER" {
-            return Err(Error::invalid_argument(
-                "consumerGroup can not equal DEFAULT_CONSUMER, please specify another one.",
-            ));
-        }
-        if !matches!(
-            self.message_model,
-            MessageModel::Clustering | MessageModel::Broadcasting
-        ) {
-            return Err(Error::invalid_argument(
-                "messageModel must be CLUSTERING or BROADCASTING",
-            ));
-        }
+        check_consumer(&self.group, &self.message_model)?;
         for topic in self.subscriptions.keys() {
             check_topic(topic)?;
         }

@@ -145,22 +145,7 @@ where
     F: Fn(Arc<PushInner>) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send,
 {
-    let weak = Arc::downgrade(inner);
-    let stop = inner.stop.clone();
-    tokio::spawn(async move {
-        let mut delay = initial;
-        loop {
-            tokio::select! {
-                () = stop.cancelled() => return,
-                () = tokio::time::sleep(delay) => {}
-            }
-            let Some(inner) = weak.upgrade() else {
-                return;
-            };
-            tick(inner).await;
-            delay = period;
-        }
-    })
+    crate::consumer::periodic::spawn_periodic(inner, inner.stop.clone(), initial, period, tick)
 }
 
 pub(super) async fn shutdown(inner: &Arc<PushInner>) {

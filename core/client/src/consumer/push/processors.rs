@@ -10,10 +10,11 @@ use fulmen_protocol::body::{JsonBody, ResetOffsetBody};
 use fulmen_protocol::header::{
     ConsumeMessageDirectlyResultRequestHeader, GetConsumerRunningInfoRequestHeader, ResetOffsetRequestHeader,
 };
-use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
+use fulmen_protocol::{RemotingCommand, RequestCode};
 use fulmen_remoting::processor_fn;
 
 use super::PushInner;
+use crate::consumer::answers::{success, system_error, unknown_group};
 
 /// Registers the handlers on the consumer's client instance; they hold only a weak reference.
 pub(super) fn register(inner: &Arc<PushInner>) {
@@ -101,19 +102,4 @@ where
             async move { handler(inner?, request).await }
         }),
     );
-}
-
-fn success(body: fulmen_protocol::Result<Vec<u8>>) -> RemotingCommand {
-    match body {
-        Ok(body) => RemotingCommand::response(ResponseCode::SUCCESS, None).with_body(body),
-        Err(error) => system_error(error.to_string()),
-    }
-}
-
-fn unknown_group(group: &str) -> RemotingCommand {
-    system_error(format!("The Consumer Group <{group}> not exist in this consumer"))
-}
-
-fn system_error(remark: String) -> RemotingCommand {
-    RemotingCommand::response(ResponseCode::SYSTEM_ERROR, Some(remark))
 }

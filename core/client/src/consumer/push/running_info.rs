@@ -4,16 +4,12 @@
 //! measured: every `statusTable` entry is zero.
 
 use fulmen_protocol::body::{
-    ConsumeStatus, ConsumerRunningInfo, PROP_CLIENT_VERSION, PROP_CONSUME_ORDERLY, PROP_CONSUME_TYPE,
-    PROP_CONSUMER_START_TIMESTAMP, PROP_NAMESERVER_ADDR, PROP_THREADPOOL_CORE_SIZE, ProcessQueueInfo,
+    ConsumeStatus, ConsumerRunningInfo, PROP_CONSUME_ORDERLY, PROP_THREADPOOL_CORE_SIZE,
 };
 
 use super::PushInner;
 use crate::consumer::offset_store::ReadOffsetType;
-
-const MIB: u64 = 1024 * 1024;
-/// `MQVersion.getVersionDesc` of the version Fulmen speaks.
-const CLIENT_VERSION: &str = "V5_3_3";
+use crate::consumer::running_properties::{CommonSettings, running_properties};
 
 impl PushInner {
     /// The running info of this consumer.
@@ -21,27 +17,11 @@ impl PushInner {
         let mut info = ConsumerRunningInfo::default();
         let config = &self.config;
         let properties = [
-            ("consumerGroup", config.group.clone()),
-            ("messageModel", config.message_model.as_str().to_owned()),
-            ("consumeFromWhere", config.consume_from_where.as_str().to_owned()),
-            ("consumeTimestamp", config.consume_timestamp.clone()),
-            (
-                "allocateMessageQueueStrategy",
-                config.allocate_strategy.name().to_owned(),
-            ),
             ("consumeThreadMin", config.consume_thread_min.to_string()),
             ("consumeThreadMax", config.consume_thread_max.to_string()),
             (
                 "consumeConcurrentlyMaxSpan",
                 config.consume_concurrently_max_span.to_string(),
-            ),
-            (
-                "pullThresholdForQueue",
-                config.pull_threshold_for_queue.to_string(),
-            ),
-            (
-                "pullThresholdSizeForQueue",
-                config.pull_threshold_size_for_queue.to_string(),
             ),
             (
                 "pullThresholdForTopic",
@@ -56,7 +36,6 @@ impl PushInner {
                 "consumeMessageBatchMaxSize",
                 config.consume_message_batch_max_size.to_string(),
             ),
-            ("pullBatchSize", config.pull_batch_size.to_string()),
             ("maxReconsumeTimes", config.max_reconsume_times.to_string()),
             (
                 "suspendCurrentQueueTimeMillis",
@@ -66,15 +45,23 @@ impl PushInner {
                 "consumeTimeout",
                 (config.consume_timeout.as_secs() / 60).to_string(),
             ),
-            ("namesrvAddr", config.client.namesrv_addr.clone()),
             (PROP_CONSUME_ORDERLY, self.orderly.to_string()),
             (PROP_THREADPOOL_CORE_SIZE, config.consume_thread_min.to_string()),
-            (PROP_CONSUME_TYPE, "CONSUME_PASSIVELY".to_owned()),
-            (PROP_CONSUMER_START_TIMESTAMP, self.start_timestamp.to_string()),
-            (PROP_NAMESERVER_ADDR, config.client.namesrv_addrs().join(";")),
-            (PROP_CLIENT_VERSION, CLIENT_VERSION.to_owned()),
         ];
-        info.properties = properties.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let common = CommonSettings {
+            client: &config.client,
+            group: &config.group,
+            message_model: &config.message_model,
+            consume_from_where: &config.consume_from_where,
+            consume_timestamp: &config.consume_timestamp,
+            strategy: config.allocate_strategy,
+            pull_batch_size: config.pull_batch_size,
+            pull_threshold_for_queue: config.pull_threshold_for_queue,
+            pull_threshold_size_for_queue: config.pull_threshold_size_for_queue,
+            consume_type: "CONSUME_PASSIVELY",
+            start_timestamp: self.start_timestamp,
+        };
+        info.properties = running_properties(&common, properties);
         let mut subscriptions = self.core.subscriptions();
         subscriptions.sort_by(|a, b| a.topic.cmp(&b.topic));
         for subscription in &subscriptions {
@@ -87,25 +74,7 @@ impl PushInner {
                 .offset_store()
                 .read_offset(&queue, ReadOffsetType::ReadFromMemory)
                 .await;
-            let (min, max) = pq.offset_range().unwrap_or((0, 0));
-            let (consuming_min, consuming_max, consuming_count) = pq.consuming_range();
-            let entry = ProcessQueueInfo {
-                commit_offset,
-                cached_msg_min_offset: min,
-                cached_msg_max_offset: max,
-                cached_msg_count: i32::try_from(pq.message_count()).unwrap_or(i32::MAX),
-                cached_msg_size_in_mib: i32::try_from(pq.message_bytes() / MIB).unwrap_or(i32::MAX),
-                transaction_msg_min_offset: consuming_min,
-                transaction_msg_max_offset: consuming_max,
-                transaction_msg_count: i32::try_from(consuming_count).unwrap_or(i32::MAX),
-                locked: pq.is_locked(),
-                try_unlock_times: i64::try_from(pq.try_unlock_times()).unwrap_or(i64::MAX),
-                last_lock_timestamp: pq.last_lock_timestamp(),
-                droped: pq.is_dropped(),
-                last_pull_timestamp: pq.last_pull_timestamp(),
-                last_consume_timestamp: pq.last_consume_timestamp(),
-            };
-            info.mq_table.insert(queue, entry);
+            info.mq_table.insert(queue, pq.info(commit_offset));
         }
         info
     }

@@ -87,13 +87,17 @@ impl RebalanceCore {
     }
 
     /// SEARCH_OFFSET_BY_TIMESTAMP of `queue`.
-    async fn search_offset(&self, queue: &MessageQueue, timestamp: i64) -> Result<i64> {
+    pub(crate) async fn search_offset(&self, queue: &MessageQueue, timestamp: i64) -> Result<i64> {
         let request = offsets::search_offset_request(queue, timestamp);
         let response = self.offset_call(queue, request).await?;
         Ok(response.decode_header::<SearchOffsetResponseHeader>()?.offset)
     }
 
-    async fn offset_call(&self, queue: &MessageQueue, request: RemotingCommand) -> Result<RemotingCommand> {
+    pub(crate) async fn offset_call(
+        &self,
+        queue: &MessageQueue,
+        request: RemotingCommand,
+    ) -> Result<RemotingCommand> {
         let addr = master_addr_of(&self.instance, queue).await?;
         let timeout: Duration = self.instance.config().rpc_timeout;
         let response = self.instance.invoke_broker(&addr, request, timeout).await?;
