@@ -49,6 +49,10 @@ step "apache: Fulmen's Rust client against the official Apache RocketMQ 5.3.3 na
 cargo clippy -p fulmen-client --all-targets --features apache --locked -- -D warnings
 cargo test -p fulmen-client --features apache --locked --test 'apache_*'
 
+step "apache: fulmen's mqadmin-like subcommands beside Apache's own mqadmin, against Apache's name server and broker"
+cargo clippy -p fulmen-cli --all-targets --features apache --locked -- -D warnings
+cargo test -p fulmen-cli --features apache --locked --test 'apache_*'
+
 step "quickstart: the README's first command"
 cargo run -q --locked -p fulmen-cli -- quickstart > "$work/quickstart.log"
 tail -2 "$work/quickstart.log"

@@ -3,9 +3,11 @@
 //! `fulmen namesrv` starts a name server, `fulmen broker` a broker configured by an Apache broker.conf,
 //! `fulmen cluster` both in one process, and `fulmen quickstart` shows a producer and a consumer at work on an
 //! in-process cluster; `fulmen bench producer|consumer` measures throughput and latency like Apache's benchmark
-//! tool, with percentiles. Admin commands come with the complete client. Logs go to stderr, filtered by
+//! tool, with percentiles. mqadmin's commands are top-level subcommands with mqadmin's names, options and output
+//! (`fulmen updateTopic -n ... -c DefaultCluster -t T`, `fulmen topicStatus`, `fulmen consumerProgress`, ...). Logs go to stderr, filtered by
 //! `FULMEN_LOG` (default `info`).
 
+mod admin;
 mod bench;
 mod boot_line;
 mod broker;
@@ -38,6 +40,9 @@ enum Command {
     Quickstart(quickstart::QuickstartArgs),
     /// Benchmarks: `bench producer` sends, `bench consumer` pulls; both print TPS and latency percentiles.
     Bench(bench::BenchArgs),
+    /// mqadmin's commands, named as in mqadmin.
+    #[command(flatten)]
+    Admin(admin::AdminCommand),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
             Command::Cluster(args) => cluster::run(args).await,
             Command::Quickstart(args) => quickstart::run(args).await,
             Command::Bench(args) => bench::run(args).await,
+            Command::Admin(command) => command.run().await,
         }
     });
     match outcome {

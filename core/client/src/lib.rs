@@ -1,7 +1,8 @@
 //! Fulmen's Apache RocketMQ client over the remoting protocol.
 //!
 //! The facade every language binding wraps: [`Producer`], [`TransactionProducer`], [`PushConsumer`],
-//! [`LitePullConsumer`] and [`PullConsumer`] handles (cheap to clone, `Send + Sync`, every I/O method `async`, `shutdown` idempotent), owned value types ([`Message`], [`SendResult`],
+//! [`LitePullConsumer`], [`PullConsumer`] and [`Admin`] handles (cheap to clone, `Send + Sync`, every I/O method
+//! `async`, `shutdown` idempotent), owned value types ([`Message`], [`SendResult`],
 //! [`MessageView`], [`PullResult`]), config structs with Apache's defaults, and one [`Error`] with a stable
 //! [`ErrorKind`] code. Everything runs on the caller's tokio runtime; nothing here builds one.
 //!
@@ -24,8 +25,11 @@
 //! with the cargo feature `apache` (they need Java 17+ and Maven, fail rather than skip without them, and are run by
 //! `scripts/test.sh`), so `cargo test --workspace` never needs Java. The push consumer's tests are `tests/push_*.rs`
 //! (LocalCluster) and `tests/apache_push.rs` (Apache, with the Java client and `mqadmin`); the lite pull consumer's
-//! are `tests/lite_pull.rs` (LocalCluster) and `tests/apache_lite_pull.rs` (Apache, with `mqadmin`).
+//! are `tests/lite_pull.rs` (LocalCluster) and `tests/apache_lite_pull.rs` (Apache, with `mqadmin`); the
+//! [`Admin`]'s are `tests/admin.rs` and `tests/admin_reset_fallback.rs` (LocalCluster, fake broker) and
+//! `tests/apache_admin.rs`.
 
+mod admin;
 mod config;
 mod consumer;
 mod error;
@@ -36,6 +40,10 @@ mod producer;
 mod send_result;
 pub mod validation;
 
+pub use admin::{
+    Admin, AdminConfig, MessageTrack, ResetOffsetOutcome, RollbackStats, StoredMessage, TopicSettings,
+    TopicTarget, TrackType,
+};
 pub use config::{
     ClientConfig, DEFAULT_CREATE_TOPIC_KEY, DEFAULT_INSTANCE_NAME, DEFAULT_MAX_MESSAGE_SIZE, ProducerConfig,
     PullConsumerConfig,

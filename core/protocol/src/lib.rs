@@ -13,6 +13,7 @@ pub mod ext_fields;
 pub mod fastjson;
 pub mod frame;
 pub mod header;
+pub mod java_text;
 pub mod language;
 pub mod message;
 pub mod msgid;

@@ -4,10 +4,10 @@
 
 mod allocate;
 pub(crate) mod answers;
-mod broker_call;
+pub(crate) mod broker_call;
 pub(crate) mod lite;
 pub(crate) mod offset_store;
-mod offsets;
+pub(crate) mod offsets;
 mod periodic;
 pub(crate) mod process_queue;
 mod pull_api;

@@ -3,7 +3,8 @@
 
 use fulmen_protocol::body::MessageQueue;
 use fulmen_protocol::header::{
-    QueryConsumerOffsetRequestHeader, QueryConsumerOffsetResponseHeader, UpdateConsumerOffsetRequestHeader,
+    GetMaxOffsetRequestHeader, QueryConsumerOffsetRequestHeader, QueryConsumerOffsetResponseHeader,
+    SearchOffsetRequestHeader, UpdateConsumerOffsetRequestHeader,
 };
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 
@@ -59,4 +60,27 @@ pub(crate) fn update_result(response: &RemotingCommand, queue: &MessageQueue) ->
             Some(&queue.broker_name),
         )),
     }
+}
+
+/// The GET_MAX_OFFSET request of `queue`, committed messages only (Java sends its default, `true`).
+pub(crate) fn max_offset_request(queue: &MessageQueue) -> RemotingCommand {
+    let header = GetMaxOffsetRequestHeader {
+        topic: queue.topic.clone(),
+        queue_id: queue.queue_id,
+        committed: Some(true),
+        broker_name: Some(queue.broker_name.clone()),
+    };
+    RemotingCommand::request(RequestCode::GET_MAX_OFFSET).with_header(&header)
+}
+
+/// The SEARCH_OFFSET_BY_TIMESTAMP request of `queue` for the first message stored at or after `timestamp`.
+pub(crate) fn search_offset_request(queue: &MessageQueue, timestamp: i64) -> RemotingCommand {
+    let header = SearchOffsetRequestHeader {
+        topic: queue.topic.clone(),
+        queue_id: queue.queue_id,
+        timestamp,
+        boundary_type: None,
+        broker_name: Some(queue.broker_name.clone()),
+    };
+    RemotingCommand::request(RequestCode::SEARCH_OFFSET_BY_TIMESTAMP).with_header(&header)
 }

@@ -53,6 +53,8 @@ pub struct BrokerState {
     pub messages: Mutex<Vec<MessageExt>>,
     /// Stored consumer offsets by (group, topic, queue).
     pub offsets: Mutex<HashMap<(String, String, i32), i64>>,
+    /// Fixed answers by request code, given before any built-in handling.
+    pub scripted: Mutex<HashMap<i32, RemotingCommand>>,
 }
 
 impl BrokerState {
@@ -165,6 +167,9 @@ impl FakeBroker {
 async fn handle(state: &BrokerState, request: RemotingCommand) -> Option<RemotingCommand> {
     state.received.lock().unwrap().push(request.clone());
     let code = request.request_code();
+    if let Some(answer) = state.scripted.lock().unwrap().get(&code.0) {
+        return Some(answer.clone());
+    }
     if code == RequestCode::SEND_MESSAGE_V2 {
         Some(send(state, &request).await)
     } else if code == RequestCode::PULL_MESSAGE {

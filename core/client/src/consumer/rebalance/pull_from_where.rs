@@ -6,15 +6,13 @@ use std::time::Duration;
 
 use chrono::{Local, NaiveDateTime, TimeZone};
 use fulmen_protocol::body::{ConsumeFromWhere, MessageQueue};
-use fulmen_protocol::header::{
-    GetMaxOffsetRequestHeader, GetMaxOffsetResponseHeader, SearchOffsetRequestHeader,
-    SearchOffsetResponseHeader,
-};
-use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
+use fulmen_protocol::header::{GetMaxOffsetResponseHeader, SearchOffsetResponseHeader};
+use fulmen_protocol::{RemotingCommand, ResponseCode};
 
 use super::RebalanceCore;
 use crate::consumer::broker_call::{expect_success, master_addr_of};
 use crate::consumer::offset_store::ReadOffsetType;
+use crate::consumer::offsets;
 use crate::error::{Error, ErrorKind, Result};
 
 /// The prefix of retry topics (`MixAll.RETRY_GROUP_TOPIC_PREFIX`).
@@ -83,27 +81,14 @@ impl RebalanceCore {
 
     /// GET_MAX_OFFSET of `queue`.
     pub(crate) async fn max_offset(&self, queue: &MessageQueue) -> Result<i64> {
-        let header = GetMaxOffsetRequestHeader {
-            topic: queue.topic.clone(),
-            queue_id: queue.queue_id,
-            committed: None,
-            broker_name: Some(queue.broker_name.clone()),
-        };
-        let request = RemotingCommand::request(RequestCode::GET_MAX_OFFSET).with_header(&header);
+        let request = offsets::max_offset_request(queue);
         let response = self.offset_call(queue, request).await?;
         Ok(response.decode_header::<GetMaxOffsetResponseHeader>()?.offset)
     }
 
     /// SEARCH_OFFSET_BY_TIMESTAMP of `queue`.
     pub(crate) async fn search_offset(&self, queue: &MessageQueue, timestamp: i64) -> Result<i64> {
-        let header = SearchOffsetRequestHeader {
-            topic: queue.topic.clone(),
-            queue_id: queue.queue_id,
-            timestamp,
-            boundary_type: None,
-            broker_name: Some(queue.broker_name.clone()),
-        };
-        let request = RemotingCommand::request(RequestCode::SEARCH_OFFSET_BY_TIMESTAMP).with_header(&header);
+        let request = offsets::search_offset_request(queue, timestamp);
         let response = self.offset_call(queue, request).await?;
         Ok(response.decode_header::<SearchOffsetResponseHeader>()?.offset)
     }
