@@ -1,5 +1,5 @@
-//! The client instance's route and name server handling, observed through a producer: the name server in use
-//! stopping mid-life, a topic growing queues, and a topic disappearing from the name servers.
+//! The client instance's route and name server handling, observed through a producer and a push consumer: the name
+//! server in use stopping mid-life, a topic growing queues, and a topic disappearing from the name servers.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
@@ -8,7 +8,10 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::{FakeBroker, bounded, namesrv};
-use fulmen_client::{ErrorKind, Message, Producer, ProducerConfig};
+use fulmen_client::{
+    Admin, AdminConfig, ConsumeResult, ErrorKind, Message, MessageView, Producer, ProducerConfig,
+    PushConsumer, PushConsumerConfig, TopicSettings, TopicTarget,
+};
 use fulmen_protocol::header::{CreateTopicRequestHeader, DeleteTopicFromNamesrvRequestHeader};
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
 use fulmen_remoting::{ClientConfig, RemotingClient};
@@ -190,6 +193,63 @@ async fn a_topic_that_disappears_stops_being_used_and_its_broker_gets_no_more_he
         producer.shutdown().await;
         broker.shutdown().await;
         namesrv.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_consumer_gives_up_the_queues_of_a_deleted_topic() {
+    bounded(async {
+        let cluster = LocalCluster::builder()
+            .auto_create_topics(false)
+            .start()
+            .await
+            .unwrap();
+        let admin = Admin::start(AdminConfig::new(cluster.namesrv_addr()))
+            .await
+            .unwrap();
+        let mut settings = TopicSettings::new("Fleeting");
+        settings.read_queue_nums = 4;
+        settings.write_queue_nums = 4;
+        admin
+            .create_topic(&TopicTarget::Cluster("DefaultCluster".into()), &settings)
+            .await
+            .unwrap();
+
+        let mut config = PushConsumerConfig::new(cluster.namesrv_addr(), "CG").subscribe("Fleeting", "*");
+        config.client.route_poll_interval = SHORT;
+        config.client.heartbeat_interval = SHORT;
+        config.rebalance_interval = Duration::from_millis(200);
+        let consumer = PushConsumer::start(config, |_: Vec<MessageView>| async { ConsumeResult::Success })
+            .await
+            .unwrap();
+        let assigned = |count: usize| {
+            let consumer = consumer.clone();
+            async move {
+                for _ in 0..100 {
+                    let queues = consumer
+                        .assigned_queues()
+                        .into_iter()
+                        .filter(|queue| queue.topic == "Fleeting")
+                        .count();
+                    if queues == count {
+                        return true;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                false
+            }
+        };
+        assert!(assigned(4).await, "the consumer never took the topic's 4 queues");
+
+        admin.delete_topic("Fleeting", "DefaultCluster").await.unwrap();
+        // Java would keep pulling the stale queues forever; the next route refresh forgets the topic and the next
+        // rebalance gives its queues up
+        assert!(assigned(0).await, "the consumer kept the deleted topic's queues");
+
+        consumer.shutdown().await;
+        admin.shutdown().await;
+        cluster.shutdown().await;
     })
     .await;
 }
