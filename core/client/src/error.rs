@@ -38,6 +38,22 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in declaration order (bindings check that each has a host-language error).
+    pub const ALL: [ErrorKind; 12] = [
+        ErrorKind::Timeout,
+        ErrorKind::Connection,
+        ErrorKind::RouteNotFound,
+        ErrorKind::TopicNotFound,
+        ErrorKind::Broker,
+        ErrorKind::FlowControl,
+        ErrorKind::NoPermission,
+        ErrorKind::Protocol,
+        ErrorKind::Storage,
+        ErrorKind::InvalidArgument,
+        ErrorKind::Closed,
+        ErrorKind::Internal,
+    ];
+
     /// The stable SCREAMING_SNAKE code of this kind (`TIMEOUT`, `ROUTE_NOT_FOUND`, ...).
     pub const fn code(self) -> &'static str {
         match self {
@@ -131,7 +147,7 @@ impl Error {
     }
 
     /// The same error, carrying the response `code` it stands for.
-    pub(crate) fn with_response_code(mut self, code: i32) -> Self {
+    pub fn with_response_code(mut self, code: i32) -> Self {
         self.response_code = Some(code);
         self
     }

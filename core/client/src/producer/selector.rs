@@ -72,6 +72,13 @@ pub fn queue_index_by_hash(key: &str, queue_count: usize) -> usize {
 }
 
 impl Producer {
+    /// The writable queues of `topic` a selector chooses from (Java's `fetchPublishMessageQueues`), looking the
+    /// route up first if needed. Host-language bindings run their selectors on this list, then call
+    /// [`Producer::send_to_queue`].
+    pub async fn publish_queues(&self, topic: &str) -> Result<Vec<MessageQueue>> {
+        Ok(self.publish_info(topic).await?.queues.clone())
+    }
+
     /// Sends `message` once to the queue `selector` picks among the topic's writable queues, waiting until the
     /// broker stored it. Like Java, there is no retry on another queue (the choice is the caller's) and the latency
     /// fault tolerance is not consulted.

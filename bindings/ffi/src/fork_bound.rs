@@ -1,0 +1,50 @@
+//! [`ForkBound`]: a client handle tied to the runtime generation it was created in, so that a forked child gets a
+//! clear error instead of a hang when it touches an object its parent created.
+
+use fulmen_client::{Error, ErrorKind};
+
+use crate::runtime;
+
+/// A value (a producer, consumer, cluster...) that works only in the process and runtime it was created in.
+///
+/// In a forked child, [`get`](ForkBound::get) fails with [`ErrorKind::Closed`], and dropping the value leaks it
+/// instead of running destructors that would reach the parent's dead runtime threads.
+#[derive(Debug)]
+pub struct ForkBound<T> {
+    value: Option<T>,
+    generation: u64,
+}
+
+impl<T> ForkBound<T> {
+    /// Binds `value` to the current process's runtime.
+    pub fn new(value: T) -> Self {
+        ForkBound {
+            value: Some(value),
+            generation: runtime::generation(),
+        }
+    }
+
+    /// The value, or [`ErrorKind::Closed`] in a process forked after it was created.
+    pub fn get(&self) -> fulmen_client::Result<&T> {
+        match &self.value {
+            Some(value) if self.generation == runtime::generation() => Ok(value),
+            _ => Err(Error::new(
+                ErrorKind::Closed,
+                "this object was created before fork(); create a new one in the child process",
+            )),
+        }
+    }
+}
+
+impl<T> Drop for ForkBound<T> {
+    fn drop(&mut self) {
+        let Some(value) = self.value.take() else { return };
+        if self.generation == runtime::generation() {
+            // Destructors may spawn shutdown work: give them the runtime.
+            let _entered = runtime::handle().enter();
+            drop(value);
+        } else {
+            std::mem::forget(value);
+        }
+    }
+}

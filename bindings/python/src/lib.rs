@@ -1,0 +1,33 @@
+//! `fulmen._native`: the compiled half of the `fulmen` Python package. It holds the value classes and thin native
+//! handles over the Rust client; the public API (asyncio classes, sync twins, errors, testing helpers) is written in
+//! Python in `python/src/fulmen/` on top of it.
+
+mod body;
+mod cluster;
+mod errors;
+mod message;
+mod options;
+mod producer;
+mod repr;
+mod rt;
+mod send_result;
+mod time;
+mod view;
+
+use pyo3::prelude::*;
+
+/// The native module.
+#[pymodule]
+fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    module.add_class::<message::PyMessage>()?;
+    module.add_class::<view::PyMessageView>()?;
+    module.add_class::<send_result::PySendResult>()?;
+    module.add_class::<send_result::PySendStatus>()?;
+    module.add_class::<send_result::PyMessageQueue>()?;
+    module.add_class::<producer::NativeProducer>()?;
+    module.add_class::<cluster::NativeLocalCluster>()?;
+    module.add_function(wrap_pyfunction!(errors::error_codes, module)?)?;
+    module.add_function(wrap_pyfunction!(errors::_raise_error, module)?)?;
+    Ok(())
+}
