@@ -8,10 +8,13 @@ mod errors;
 mod message;
 mod options;
 mod producer;
+mod pull_consumer;
+mod pull_options;
 mod repr;
 mod rt;
 mod send_result;
 mod time;
+mod transaction;
 mod view;
 
 use pyo3::prelude::*;
@@ -27,6 +30,9 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<send_result::PyMessageQueue>()?;
     module.add_class::<producer::NativeProducer>()?;
     module.add_class::<cluster::NativeLocalCluster>()?;
+    module.add_class::<pull_consumer::NativePullConsumer>()?;
+    module.add_class::<transaction::NativeTransactionProducer>()?;
+    module.add_class::<transaction::NativeTransactionCall>()?;
     module.add_function(wrap_pyfunction!(errors::error_codes, module)?)?;
     module.add_function(wrap_pyfunction!(errors::_raise_error, module)?)?;
     Ok(())

@@ -9,16 +9,31 @@ from __future__ import annotations
 from ._native import Message, MessageQueue, MessageView, SendResult, SendStatus, __version__
 from .errors import FulmenError
 from .producer import AsyncProducer, Producer, QueueSelector
+from .pull_consumer import AsyncPullConsumer, PullConsumer
+from .transaction import (
+    AsyncTransactionProducer,
+    LocalTransactionState,
+    TransactionListener,
+    TransactionProducer,
+    TransactionSendResult,
+)
 
 __all__ = [
     "AsyncProducer",
+    "AsyncPullConsumer",
+    "AsyncTransactionProducer",
     "FulmenError",
+    "LocalTransactionState",
     "Message",
     "MessageQueue",
     "MessageView",
     "Producer",
+    "PullConsumer",
     "QueueSelector",
     "SendResult",
     "SendStatus",
+    "TransactionListener",
+    "TransactionProducer",
+    "TransactionSendResult",
     "__version__",
 ]
