@@ -225,13 +225,18 @@ impl NativeTransactionCall {
     /// The `Message` to execute for, or the `MessageView` the broker checks.
     #[getter]
     fn message(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let value = self.with_request(|request| match request {
-            Request::Execute { message, .. } => Err(PyMessage(message.clone())),
-            Request::Check { message } => Ok(PyMessageView(message.clone())),
+        // copied out under the lock, turned into Python objects after it
+        enum Copied {
+            Message(Box<PyMessage>),
+            View(Box<PyMessageView>),
+        }
+        let copied = self.with_request(|request| match request {
+            Request::Execute { message, .. } => Copied::Message(Box::new(PyMessage(message.clone()))),
+            Request::Check { message } => Copied::View(Box::new(PyMessageView(message.clone()))),
         })?;
-        match value {
-            Err(message) => Ok(Py::new(py, message)?.into_any()),
-            Ok(view) => Ok(Py::new(py, view)?.into_any()),
+        match copied {
+            Copied::Message(message) => Ok(Py::new(py, *message)?.into_any()),
+            Copied::View(view) => Ok(Py::new(py, *view)?.into_any()),
         }
     }
 
