@@ -11,23 +11,7 @@ from collections.abc import Callable
 from fulmen import _loop
 from fulmen import AsyncProducer, AsyncPullConsumer, Message, MessageView, Producer, PullConsumer, SendResult
 from fulmen.testing import LocalCluster
-
-WAIT = 30.0
-
-
-async def receive(consumer: AsyncPullConsumer, count: int) -> list[MessageView]:
-    """``count`` messages from ``async for``, or fails after WAIT seconds."""
-
-    async def take() -> list[MessageView]:
-        got: list[MessageView] = []
-        async for message in consumer:
-            got.append(message)
-            if len(got) == count:
-                break
-        return got
-
-    return await asyncio.wait_for(take(), WAIT)
-
+from support import WAIT, receive, send_to_one_queue
 
 async def send_all(namesrv: str, group: str, messages: list[Message]) -> list[SendResult]:
     async with AsyncProducer(namesrv, group) as producer:
@@ -100,10 +84,9 @@ def test_sync_for_receives_everything_intact(local_cluster: LocalCluster, unique
 
 async def test_tag_expression_filters(local_cluster: LocalCluster, unique_name: Callable[[str], str]) -> None:
     topic = unique_name("tags")
-    async with AsyncProducer(local_cluster.namesrv_addr, unique_name("pg")) as producer:
-        queue = (await producer.queues(topic))[0]
-        for i, tag in enumerate(["C", "A", "C", "B", "C", "A", "B"]):
-            await producer.send(Message(topic, f"{tag}{i}".encode(), tags=tag), queue=queue)
+    tags = ["C", "A", "C", "B", "C", "A", "B"]
+    tagged = [Message(topic, f"{tag}{i}".encode(), tags=tag) for i, tag in enumerate(tags)]
+    await send_to_one_queue(local_cluster.namesrv_addr, unique_name("pg"), topic, tagged)
     async with AsyncPullConsumer(
         local_cluster.namesrv_addr, unique_name("cg"), subscribe={topic: "A || B"}, consume_from_where="FIRST_OFFSET"
     ) as consumer:
@@ -116,10 +99,9 @@ async def test_manual_commit_is_where_the_next_member_resumes(
     local_cluster: LocalCluster, unique_name: Callable[[str], str]
 ) -> None:
     topic, group = unique_name("commit"), unique_name("cg")
-    async with AsyncProducer(local_cluster.namesrv_addr, unique_name("pg")) as producer:
-        queue = (await producer.queues(topic))[0]
-        for i in range(10):
-            await producer.send(Message(topic, b"%d" % i), queue=queue)
+    queue = await send_to_one_queue(
+        local_cluster.namesrv_addr, unique_name("pg"), topic, [b"%d" % i for i in range(10)]
+    )
 
     def member() -> AsyncPullConsumer:
         return AsyncPullConsumer(
@@ -152,10 +134,9 @@ async def test_explicit_offsets_commit_and_persist(
     local_cluster: LocalCluster, unique_name: Callable[[str], str]
 ) -> None:
     topic, group = unique_name("commit"), unique_name("cg")
-    async with AsyncProducer(local_cluster.namesrv_addr, unique_name("pg")) as producer:
-        queue = (await producer.queues(topic))[0]
-        for i in range(5):
-            await producer.send(Message(topic, b"%d" % i), queue=queue)
+    queue = await send_to_one_queue(
+        local_cluster.namesrv_addr, unique_name("pg"), topic, [b"%d" % i for i in range(5)]
+    )
     async with AsyncPullConsumer(
         local_cluster.namesrv_addr, group, subscribe={topic: "*"}, auto_commit=False, consume_from_where="FIRST_OFFSET"
     ) as consumer:
@@ -170,10 +151,9 @@ async def test_explicit_offsets_commit_and_persist(
 
 async def test_seek_in_assigned_queues(local_cluster: LocalCluster, unique_name: Callable[[str], str]) -> None:
     topic = unique_name("seek")
-    async with AsyncProducer(local_cluster.namesrv_addr, unique_name("pg")) as producer:
-        queue = (await producer.queues(topic))[1]
-        for i in range(5):
-            await producer.send(Message(topic, b"%d" % i), queue=queue)
+    queue = await send_to_one_queue(
+        local_cluster.namesrv_addr, unique_name("pg"), topic, [b"%d" % i for i in range(5)], index=1
+    )
     async with AsyncPullConsumer(local_cluster.namesrv_addr, unique_name("cg")) as consumer:
         queues = await consumer.fetch_queues(topic)
         assert queue in queues

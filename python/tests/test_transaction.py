@@ -22,8 +22,7 @@ from fulmen import (
     TransactionProducer,
 )
 from fulmen.testing import LocalCluster
-
-WAIT = 30.0
+from support import WAIT, receive
 
 
 @pytest.fixture(scope="module")
@@ -84,19 +83,8 @@ class AsyncRecording:
 
 async def consume(namesrv: str, group: str, topic: str, count: int) -> list[MessageView]:
     """``count`` messages of ``topic`` from its first offset, or fails after WAIT seconds."""
-
-    async def take() -> list[MessageView]:
-        got: list[MessageView] = []
-        async with AsyncPullConsumer(
-            namesrv, group, subscribe={topic: "*"}, consume_from_where="FIRST_OFFSET"
-        ) as consumer:
-            async for message in consumer:
-                got.append(message)
-                if len(got) == count:
-                    break
-        return got
-
-    return await asyncio.wait_for(take(), WAIT)
+    async with AsyncPullConsumer(namesrv, group, subscribe={topic: "*"}, consume_from_where="FIRST_OFFSET") as consumer:
+        return await receive(consumer, count)
 
 
 async def test_commit_delivers_and_rollback_never_does(

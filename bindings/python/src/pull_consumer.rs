@@ -29,6 +29,20 @@ impl NativePullConsumer {
         self.consumer.get().cloned().py(py)
     }
 
+    /// Starts `call` with the consumer and `queue` on the runtime; returns its awaitable.
+    fn on_queue<'py, T, F>(
+        &self,
+        py: Python<'py>,
+        queue: &PyMessageQueue,
+        call: impl FnOnce(LitePullConsumer, MessageQueue) -> F,
+    ) -> PyResult<Bound<'py, PyAny>>
+    where
+        F: Future<Output = fulmen_client::Result<T>> + Send + 'static,
+        T: for<'a> IntoPyObject<'a> + Send + 'static,
+    {
+        to_py(py, call(self.consumer(py)?, queue.0.clone()))
+    }
+
     /// Runs a synchronous core method inside Fulmen's runtime (some start pull tasks), panics contained.
     fn run<T>(
         &self,
@@ -148,9 +162,9 @@ impl NativePullConsumer {
         queue: PyRef<'py, PyMessageQueue>,
         offset: i64,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let consumer = self.consumer(py)?;
-        let queue = queue.0.clone();
-        to_py(py, async move { consumer.seek(&queue, offset).await })
+        self.on_queue(py, &queue, move |consumer, queue| async move {
+            consumer.seek(&queue, offset).await
+        })
     }
 
     /// Seeks `queue` to its first stored message.
@@ -159,9 +173,9 @@ impl NativePullConsumer {
         py: Python<'py>,
         queue: PyRef<'py, PyMessageQueue>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let consumer = self.consumer(py)?;
-        let queue = queue.0.clone();
-        to_py(py, async move { consumer.seek_to_begin(&queue).await })
+        self.on_queue(py, &queue, |consumer, queue| async move {
+            consumer.seek_to_begin(&queue).await
+        })
     }
 
     /// Seeks `queue` to its end.
@@ -170,9 +184,9 @@ impl NativePullConsumer {
         py: Python<'py>,
         queue: PyRef<'py, PyMessageQueue>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let consumer = self.consumer(py)?;
-        let queue = queue.0.clone();
-        to_py(py, async move { consumer.seek_to_end(&queue).await })
+        self.on_queue(py, &queue, |consumer, queue| async move {
+            consumer.seek_to_end(&queue).await
+        })
     }
 
     /// The offset of the first message of `queue` stored at or after `timestamp` (ms since the epoch).
@@ -182,9 +196,7 @@ impl NativePullConsumer {
         queue: PyRef<'py, PyMessageQueue>,
         timestamp: i64,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let consumer = self.consumer(py)?;
-        let queue = queue.0.clone();
-        to_py(py, async move {
+        self.on_queue(py, &queue, move |consumer, queue| async move {
             consumer.offset_for_timestamp(&queue, timestamp).await
         })
     }
@@ -227,9 +239,9 @@ impl NativePullConsumer {
         py: Python<'py>,
         queue: PyRef<'py, PyMessageQueue>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let consumer = self.consumer(py)?;
-        let queue = queue.0.clone();
-        to_py(py, async move { consumer.committed(&queue).await })
+        self.on_queue(py, &queue, |consumer, queue| async move {
+            consumer.committed(&queue).await
+        })
     }
 
     /// Stops pulling `queues`.

@@ -11,11 +11,11 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from datetime import timedelta
 from pathlib import Path
-from types import TracebackType
 from typing import Literal
 
 from . import _loop
 from ._native import MessageQueue, MessageView, NativePullConsumer
+from ._twin import AsyncBase, SyncTwin
 from .errors import ClosedError
 
 __all__ = ["AsyncPullConsumer", "PullConsumer"]
@@ -74,7 +74,7 @@ class _PullConsumerOptions:
             self._options["local_offset_store_dir"] = str(local_offset_store_dir)
 
 
-class AsyncPullConsumer(_PullConsumerOptions):
+class AsyncPullConsumer(_PullConsumerOptions, AsyncBase[NativePullConsumer]):
     """Consumes messages by polling, from asyncio code.
 
     ``subscribe`` maps topics to tag expressions (``{"Orders": "A || B"}``); the group's members share the queues
@@ -87,7 +87,7 @@ class AsyncPullConsumer(_PullConsumerOptions):
     ``LitePullConsumerConfig`` (durations in seconds or ``timedelta``).
     """
 
-    _native: NativePullConsumer | None = None
+    _what = "consumer"
     _closing: bool = False
     _polling: asyncio.Future[list[MessageView]] | None = None
 
@@ -99,24 +99,6 @@ class AsyncPullConsumer(_PullConsumerOptions):
                 self.namesrv, self.group, list(self.subscriptions.items()), dict(self._options)
             )
         return self
-
-    async def __aenter__(self) -> AsyncPullConsumer:
-        return await self.start()
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    def _started(self) -> NativePullConsumer:
-        if self._native is None:
-            raise ClosedError("the consumer is not started: use `async with` or `await consumer.start()`")
-        return self._native
-
-    @property
-    def client_id(self) -> str:
-        """This client's id as brokers see it (``ip@instance``)."""
-        return self._started().client_id
 
     async def poll(self, timeout: Seconds | None = None) -> list[MessageView]:
         """The next batch of one queue (at most ``pull_batch_size`` messages), waiting up to ``timeout`` (default
@@ -239,7 +221,7 @@ class AsyncPullConsumer(_PullConsumerOptions):
             await native.shutdown()
 
 
-class PullConsumer(_PullConsumerOptions):
+class PullConsumer(_PullConsumerOptions, SyncTwin[AsyncPullConsumer]):
     """The blocking twin of :class:`AsyncPullConsumer`, with the same options and methods.
 
     Use it as ``with PullConsumer(namesrv, group, subscribe={"T": "*"}) as consumer:`` and ``for message in
@@ -247,34 +229,12 @@ class PullConsumer(_PullConsumerOptions):
     thread). Calls release the GIL while they wait, and Ctrl-C interrupts them.
     """
 
-    _aio: AsyncPullConsumer | None = None
+    _what = "consumer"
 
-    def start(self) -> PullConsumer:
-        """Starts the consumer and subscribes its topics; returns ``self``."""
-        if self._aio is None:
-            aio = AsyncPullConsumer(self.namesrv, self.group, subscribe=self.subscriptions)
-            aio._options = dict(self._options)
-            _loop.run(aio.start())
-            self._aio = aio
-        return self
-
-    def __enter__(self) -> PullConsumer:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def _started(self) -> AsyncPullConsumer:
-        if self._aio is None:
-            raise ClosedError("the consumer is not started: use `with` or `consumer.start()`")
-        return self._aio
-
-    @property
-    def client_id(self) -> str:
-        """This client's id as brokers see it (``ip@instance``)."""
-        return self._started().client_id
+    def _make_async(self) -> AsyncPullConsumer:
+        aio = AsyncPullConsumer(self.namesrv, self.group, subscribe=self.subscriptions)
+        aio._options = dict(self._options)
+        return aio
 
     def poll(self, timeout: Seconds | None = None) -> list[MessageView]:
         """See :meth:`AsyncPullConsumer.poll`."""
@@ -347,10 +307,3 @@ class PullConsumer(_PullConsumerOptions):
     def resume(self, queues: Iterable[MessageQueue]) -> None:
         """See :meth:`AsyncPullConsumer.resume`."""
         self._started().resume(queues)
-
-    def close(self) -> None:
-        """Ends any poll or iteration (also one in another thread), persists committed offsets and closes;
-        idempotent."""
-        aio, self._aio = self._aio, None
-        if aio is not None:
-            _loop.run(aio.aclose())

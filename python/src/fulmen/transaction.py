@@ -15,7 +15,6 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any, Protocol, Union
 
 from . import _loop
@@ -28,7 +27,7 @@ from ._native import (
     SendResult,
     SendStatus,
 )
-from .errors import ClosedError
+from ._twin import AsyncBase, SyncTwin
 from .producer import _ProducerOptions
 
 __all__ = [
@@ -190,7 +189,7 @@ class _TransactionProducerOptions(_ProducerOptions):
             self._options["check_concurrency"] = check_concurrency
 
 
-class AsyncTransactionProducer(_TransactionProducerOptions):
+class AsyncTransactionProducer(_TransactionProducerOptions, AsyncBase[NativeTransactionProducer]):
     """Sends transactional messages from asyncio code.
 
     ``listener`` has ``execute(message, arg)`` and ``check(message_view)`` (see :class:`TransactionListener`);
@@ -199,7 +198,7 @@ class AsyncTransactionProducer(_TransactionProducerOptions):
     event loop the producer was started on. Use ``async with AsyncTransactionProducer(...) as producer:``.
     """
 
-    _native: NativeTransactionProducer | None = None
+    _what = "producer"
     _pump_task: asyncio.Task[None] | None = None
 
     async def start(self) -> AsyncTransactionProducer:
@@ -209,24 +208,6 @@ class AsyncTransactionProducer(_TransactionProducerOptions):
             self._pump_task = asyncio.ensure_future(_pump(self.listener, native))
             self._native = native
         return self
-
-    async def __aenter__(self) -> AsyncTransactionProducer:
-        return await self.start()
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    def _started(self) -> NativeTransactionProducer:
-        if self._native is None:
-            raise ClosedError("the producer is not started: use `async with` or `await producer.start()`")
-        return self._native
-
-    @property
-    def client_id(self) -> str:
-        """This client's id as brokers see it (``ip@instance``)."""
-        return self._started().client_id
 
     async def send_in_transaction(self, message: Message, arg: Any = None) -> TransactionSendResult:
         """Sends ``message`` as a half message, runs the listener's ``execute(message, arg)`` and ends the
@@ -245,48 +226,20 @@ class AsyncTransactionProducer(_TransactionProducerOptions):
             await pump
 
 
-class TransactionProducer(_TransactionProducerOptions):
+class TransactionProducer(_TransactionProducerOptions, SyncTwin[AsyncTransactionProducer]):
     """The blocking twin of :class:`AsyncTransactionProducer`, with the same options and methods.
 
     The listener's calls are answered on Fulmen's background event loop: plain-function listeners in a thread
     pool, ``async def`` ones on that loop. Use ``with TransactionProducer(namesrv, group, listener=...) as p:``.
     """
 
-    _aio: AsyncTransactionProducer | None = None
+    _what = "producer"
 
-    def start(self) -> TransactionProducer:
-        """Starts the producer; returns ``self``."""
-        if self._aio is None:
-            aio = AsyncTransactionProducer(self.namesrv, self.group, listener=self.listener)
-            aio._options = dict(self._options)
-            _loop.run(aio.start())
-            self._aio = aio
-        return self
-
-    def __enter__(self) -> TransactionProducer:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def _started(self) -> AsyncTransactionProducer:
-        if self._aio is None:
-            raise ClosedError("the producer is not started: use `with` or `producer.start()`")
-        return self._aio
-
-    @property
-    def client_id(self) -> str:
-        """This client's id as brokers see it (``ip@instance``)."""
-        return self._started().client_id
+    def _make_async(self) -> AsyncTransactionProducer:
+        aio = AsyncTransactionProducer(self.namesrv, self.group, listener=self.listener)
+        aio._options = dict(self._options)
+        return aio
 
     def send_in_transaction(self, message: Message, arg: Any = None) -> TransactionSendResult:
         """See :meth:`AsyncTransactionProducer.send_in_transaction`."""
         return _loop.run(self._started().send_in_transaction(message, arg))
-
-    def close(self) -> None:
-        """Stops answering checks, unregisters the producer and closes its connections; idempotent."""
-        aio, self._aio = self._aio, None
-        if aio is not None:
-            _loop.run(aio.aclose())
