@@ -6,9 +6,8 @@ Rust pull the consumer's queues ahead; a poll hands out one queue's batch.
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -89,7 +88,8 @@ class AsyncPullConsumer(_PullConsumerOptions, AsyncBase[NativePullConsumer]):
 
     _what = "consumer"
     _closing: bool = False
-    _polling: asyncio.Future[list[MessageView]] | None = None
+    _polling: Awaitable[list[MessageView]] | None = None
+    """The poll in flight, if any."""
 
     async def start(self) -> AsyncPullConsumer:
         """Starts the consumer and subscribes its topics; returns ``self``."""
@@ -109,19 +109,17 @@ class AsyncPullConsumer(_PullConsumerOptions, AsyncBase[NativePullConsumer]):
         return batch
 
     async def _poll(self, timeout: Seconds | None = None) -> list[MessageView] | None:
-        """A poll that :meth:`aclose` can interrupt: ``None`` when the consumer was closed."""
+        """A poll that :meth:`aclose` ends early (the core answers a waiting poll at once when it shuts down):
+        ``None`` when the consumer is closing."""
         if self._closing:
             return None
-        polling = asyncio.ensure_future(self._started().poll(timeout))
+        polling = self._started().poll(timeout)
         self._polling = polling
         try:
-            return await polling
-        except asyncio.CancelledError:
-            if self._closing and polling.cancelled():
-                return None
-            raise
+            batch = await polling
         finally:
             self._polling = None
+        return None if self._closing and not batch else batch
 
     async def _next_batch(self) -> list[MessageView] | None:
         """The next non-empty batch, or ``None`` once the consumer is closed."""
@@ -214,8 +212,6 @@ class AsyncPullConsumer(_PullConsumerOptions, AsyncBase[NativePullConsumer]):
     async def aclose(self) -> None:
         """Ends any poll or iteration, persists committed offsets, unregisters and closes; idempotent."""
         self._closing = True
-        if self._polling is not None:
-            self._polling.cancel()
         native, self._native = self._native, None
         if native is not None:
             await native.shutdown()
