@@ -1,5 +1,6 @@
 """Pull consumers against the session's LocalCluster: async and sync iteration, tag filters, manual commits that a
-new member resumes from, seeking, closing during iteration, and queues shared between members."""
+new member resumes from, seeking, closing during iteration, queues shared between members, pause / resume, and
+option and mode errors."""
 
 from __future__ import annotations
 
@@ -8,8 +9,20 @@ import threading
 import time
 from collections.abc import Callable
 
+import pytest
+
 from fulmen import _loop
-from fulmen import AsyncProducer, AsyncPullConsumer, Message, MessageView, Producer, PullConsumer, SendResult
+from fulmen import (
+    AsyncProducer,
+    AsyncPullConsumer,
+    Message,
+    MessageQueue,
+    MessageView,
+    Producer,
+    PullConsumer,
+    SendResult,
+)
+from fulmen.errors import ClosedError, InvalidArgumentError
 from fulmen.testing import LocalCluster
 from support import WAIT, receive, send_to_one_queue
 
@@ -230,3 +243,41 @@ async def test_two_members_split_the_queues(local_cluster: LocalCluster, unique_
                 assert time.monotonic() < deadline, (mine, theirs)
                 await asyncio.sleep(0.1)
     assert abs(len(mine) - len(theirs)) <= 1
+
+
+async def test_pause_stops_a_queue_and_resume_restarts_it(
+    local_cluster: LocalCluster, unique_name: Callable[[str], str]
+) -> None:
+    topic = unique_name("pause")
+    namesrv, producer_group = local_cluster.namesrv_addr, unique_name("pg")
+    queue = await send_to_one_queue(namesrv, producer_group, topic, [b"before"])
+    async with AsyncPullConsumer(namesrv, unique_name("cg")) as consumer:
+        consumer.assign([queue])
+        await consumer.seek_to_begin(queue)
+        assert [m.body for m in await receive(consumer, 1)] == [b"before"]
+        consumer.pause([queue])
+        # a pull already waiting at the broker still delivers what arrives next (as in Java); drain it
+        await send_to_one_queue(namesrv, producer_group, topic, [b"flush"])
+        flushed = [m.body for m in await consumer.poll(timeout=1.5)]
+        assert flushed in ([], [b"flush"])
+        await send_to_one_queue(namesrv, producer_group, topic, [b"while paused"])
+        assert await consumer.poll(timeout=1.5) == []  # a paused queue is not pulled again
+        consumer.resume([queue])
+        rest = [b"while paused"] if flushed else [b"flush", b"while paused"]
+        assert [m.body for m in await receive(consumer, len(rest))] == rest
+
+
+def test_option_and_mode_errors(local_cluster: LocalCluster, unique_name: Callable[[str], str]) -> None:
+    namesrv = local_cluster.namesrv_addr
+    with pytest.raises(ValueError, match="message_model"):
+        PullConsumer(namesrv, unique_name("cg"), message_model="EVERYONE").start()  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="autoCommitIntervalMillis"):
+        PullConsumer(namesrv, unique_name("cg"), auto_commit_interval=0.5).start()
+    with pytest.raises(ClosedError):
+        PullConsumer(namesrv, unique_name("cg")).poll()
+    with PullConsumer(namesrv, unique_name("cg"), subscribe={unique_name("t"): "*"}) as consumer:
+        queue = MessageQueue(unique_name("t"), "broker-a", 0)
+        with pytest.raises(InvalidArgumentError, match="mutually exclusive"):
+            consumer.assign([queue])
+    with pytest.raises(ClosedError):
+        consumer.poll()
