@@ -117,6 +117,10 @@ class AsyncPullConsumer(_PullConsumerOptions, AsyncBase[NativePullConsumer]):
         self._polling = polling
         try:
             batch = await polling
+        except ClosedError:
+            if self._closing:  # the poll began just after the shutdown did
+                return None
+            raise
         finally:
             self._polling = None
         return None if self._closing and not batch else batch
