@@ -157,7 +157,11 @@ async def _pump(listener: TransactionListener, native: NativeTransactionProducer
     """Answers the producer's calls until it shuts down, each call in a task of its own."""
     running: set[asyncio.Task[None]] = set()
     while True:
-        calls = await native.next_calls(_CALL_BATCH)
+        try:
+            calls = await native.next_calls(_CALL_BATCH)
+        except Exception:
+            _logger.exception("the transaction producer stopped answering its listener's calls")
+            break
         if not calls:
             break
         for call in calls:
