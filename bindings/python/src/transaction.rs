@@ -5,6 +5,9 @@
 //! a [`NativeTransactionCall`] that the Python side takes with `next_calls` on its event loop, runs its listener
 //! for, and answers with `reply`. Python code never runs on a runtime worker; a call dropped unanswered (or
 //! answered `None`) counts as UNKNOW, so the broker checks back later.
+//!
+//! The `arg` of a send never enters Rust: the Python side keeps it under a number and passes the number, which
+//! comes back in the `execute` call. No Python object is ever owned (or dropped) by a runtime worker.
 
 use std::sync::{Arc, Mutex};
 
@@ -32,15 +35,15 @@ const CALL_CAPACITY: usize = 1024;
 #[derive(Debug)]
 enum Request {
     /// Run the local transaction of a half message just stored.
-    Execute { message: Message, arg: Arc<Py<PyAny>> },
+    Execute { message: Message, arg: u64 },
     /// Tell the state of a half message the broker checks back on.
     Check { message: MessageView },
 }
 
 type TxCall = Call<Request, LocalTransactionState>;
 
-/// The Python object given to `send_in_transaction`, carried through the core as its `arg`.
-struct PyArg(Arc<Py<PyAny>>);
+/// The number the Python side keeps a send's `arg` under, carried through the core as its `arg`.
+struct ArgToken(u64);
 
 /// The core's listener: hands every call to Python through the dispatcher.
 struct DispatchListener {
@@ -61,12 +64,12 @@ impl DispatchListener {
 
 impl TransactionListener for DispatchListener {
     fn execute(&self, message: &Message, arg: &TransactionArg) -> TransactionFuture {
-        let Some(PyArg(arg)) = arg.downcast_ref::<PyArg>() else {
+        let Some(ArgToken(arg)) = arg.downcast_ref::<ArgToken>() else {
             return Box::pin(async { LocalTransactionState::Unknown });
         };
         self.ask(Request::Execute {
             message: message.clone(),
-            arg: arg.clone(),
+            arg: *arg,
         })
     }
 
@@ -147,17 +150,18 @@ impl NativeTransactionProducer {
         Ok(self.started(py)?.producer.producer().config().group.clone())
     }
 
-    /// Sends the half message, lets the listener's `execute` (a call from `next_calls`) run the local transaction
-    /// with `arg`, and ends the transaction; resolves to `(SendResult, state name)`.
+    /// Sends the half message, lets the listener's `execute` (a call from `next_calls`, whose `arg` is `arg`: the
+    /// number the caller keeps its object under) run the local transaction, and ends the transaction; resolves to
+    /// `(SendResult, state name)`.
     fn send_in_transaction<'py>(
         &self,
         py: Python<'py>,
         message: PyRef<'py, PyMessage>,
-        arg: Py<PyAny>,
+        arg: u64,
     ) -> PyResult<Bound<'py, PyAny>> {
         let producer = self.started(py)?.producer;
         let message = message.0.clone();
-        let arg = PyArg(Arc::new(arg));
+        let arg = ArgToken(arg);
         to_py(py, async move {
             let result = producer.send_in_transaction(message, arg).await?;
             Ok((
@@ -240,12 +244,12 @@ impl NativeTransactionCall {
         }
     }
 
-    /// The `arg` given to `send_in_transaction` (`None` for a check).
+    /// The `arg` number given to `send_in_transaction` (`None` for a check).
     #[getter]
-    fn arg(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+    fn arg(&self) -> PyResult<Option<u64>> {
         self.with_request(|request| match request {
-            Request::Execute { arg, .. } => arg.clone_ref(py),
-            Request::Check { .. } => py.None(),
+            Request::Execute { arg, .. } => Some(*arg),
+            Request::Check { .. } => None,
         })
     }
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import enum
 import inspect
+import itertools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, Union
 
@@ -136,14 +137,16 @@ async def _invoke(method: Callable[..., object], *args: object) -> object:
     return result
 
 
-async def _answer(listener: TransactionListener, call: NativeTransactionCall) -> None:
-    """Runs the listener for one call and replies; anything going wrong answers ``UNKNOWN``."""
+async def _answer(listener: TransactionListener, args: dict[int, object], call: NativeTransactionCall) -> None:
+    """Runs the listener for one call and replies; anything going wrong answers ``UNKNOWN``. ``args`` holds the
+    ``arg`` of each send in flight under the number the call carries."""
     state = LocalTransactionState.UNKNOWN
     kind = call.kind
     try:
         message = call.message
         if kind == "execute":
-            answer = await _invoke(listener.execute, message, call.arg)
+            token = call.arg
+            answer = await _invoke(listener.execute, message, None if token is None else args.get(token))
         else:
             answer = await _invoke(listener.check, message)
         state = _state(answer)
@@ -153,7 +156,7 @@ async def _answer(listener: TransactionListener, call: NativeTransactionCall) ->
         call.reply(state.value)
 
 
-async def _pump(listener: TransactionListener, native: NativeTransactionProducer) -> None:
+async def _pump(listener: TransactionListener, args: dict[int, object], native: NativeTransactionProducer) -> None:
     """Answers the producer's calls until it shuts down, each call in a task of its own."""
     running: set[asyncio.Task[None]] = set()
     while True:
@@ -165,7 +168,7 @@ async def _pump(listener: TransactionListener, native: NativeTransactionProducer
         if not calls:
             break
         for call in calls:
-            task = asyncio.ensure_future(_answer(listener, call))
+            task = asyncio.ensure_future(_answer(listener, args, call))
             running.add(task)
             task.add_done_callback(running.discard)
     if running:
@@ -204,12 +207,15 @@ class AsyncTransactionProducer(_TransactionProducerOptions, AsyncBase[NativeTran
 
     _what = "producer"
     _pump_task: asyncio.Task[None] | None = None
+    _args: dict[int, object]
+    _tokens: Iterator[int]
 
     async def start(self) -> AsyncTransactionProducer:
         """Starts the producer and the task answering its listener's calls; returns ``self``."""
         if self._native is None:
             native = await NativeTransactionProducer.start(self.namesrv, self.group, dict(self._options))
-            self._pump_task = asyncio.ensure_future(_pump(self.listener, native))
+            self._args, self._tokens = {}, itertools.count()
+            self._pump_task = asyncio.ensure_future(_pump(self.listener, self._args, native))
             self._native = native
         return self
 
@@ -217,7 +223,14 @@ class AsyncTransactionProducer(_TransactionProducerOptions, AsyncBase[NativeTran
         """Sends ``message`` as a half message, runs the listener's ``execute(message, arg)`` and ends the
         transaction by its answer. Fails only when the half message cannot be stored; the message's delay is
         dropped (as in Java)."""
-        send_result, state = await self._started().send_in_transaction(message, arg)
+        native = self._started()
+        # the arg stays here: the native side carries only its number
+        token = next(self._tokens)
+        self._args[token] = arg
+        try:
+            send_result, state = await native.send_in_transaction(message, token)
+        finally:
+            del self._args[token]
         return TransactionSendResult(send_result, LocalTransactionState(state))
 
     async def aclose(self) -> None:
