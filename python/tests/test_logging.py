@@ -12,6 +12,8 @@ import sys
 import textwrap
 from typing import Any
 
+import pytest
+
 import fulmen
 from fulmen._logbridge import TRACE, logger_name
 
@@ -45,6 +47,35 @@ with Producer("127.0.0.1:1", "log-pg", send_timeout=3, retry_times=0) as produce
         pass
 fulmen.flush_logs()
 print(json.dumps({"started": started, "records": records}))
+"""
+
+FORK = """
+import os, threading
+from fulmen import Message, Producer
+from fulmen.errors import FulmenError
+
+def send():
+    with Producer("127.0.0.1:1", "fork-pg", send_timeout=2, retry_times=0) as producer:
+        try:
+            producer.send(Message("fork-topic", b"x"))
+        except FulmenError:
+            pass
+
+send()
+fulmen.flush_logs()
+parent = len(records)
+pid = os.fork()
+if pid == 0:
+    records.clear()
+    send()
+    # No flush: the child's own drain thread must deliver.
+    deadline = time.monotonic() + 20
+    while not any(r["name"].startswith("fulmen.client.") for r in records) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    delivered = any(r["name"].startswith("fulmen.client.") for r in records)
+    os._exit(0 if delivered else 3)
+_, status = os.waitpid(pid, 0)
+print(json.dumps({"parent": parent, "child": os.waitstatus_to_exitcode(status)}))
 """
 
 GIL_HOG = """
@@ -110,6 +141,13 @@ def test_the_filter_drops_records_in_rust() -> None:
     out = run(UNREACHABLE, "warn,fulmen_client::instance=trace")
     names = {r["name"] for r in out["records"] if r["level"] < logging.WARNING}
     assert names and all(name.startswith("fulmen.client.instance") for name in names), names
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_a_forked_child_gets_its_own_drain_thread() -> None:
+    out = run(FORK, "debug")
+    assert out["parent"] > 0
+    assert out["child"] == 0  # 3: no record reached logging in the child within 20 s
 
 
 def test_a_thread_holding_the_gil_does_not_stall_the_client() -> None:
