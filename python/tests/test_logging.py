@@ -5,6 +5,7 @@ records wait in the queue instead). Each scenario runs in a subprocess, since th
 from __future__ import annotations
 
 import json
+import threading
 import logging
 import os
 import subprocess
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 import fulmen
+from fulmen import _logbridge
 from fulmen._logbridge import TRACE, logger_name
 
 COLLECT = """
@@ -163,3 +165,28 @@ def test_logger_names_and_levels() -> None:
     assert logger_name("tokio::net") == "fulmen.tokio.net"
     assert logging.getLevelName(TRACE) == "TRACE"
     fulmen.flush_logs()  # nothing queued: returns at once
+
+
+def test_records_keep_rust_time_thread_and_fields(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(TRACE, logger="fulmen")
+    record = (TRACE, "fulmen_client::producer::sync_send", "retrying broker=b", [("broker", "b")], 1.5e9 + 0.25, "rt-1")
+    _logbridge._deliver([record], 0)
+    (got,) = [r for r in caplog.records if r.name == "fulmen.client.producer.sync_send"]
+    assert (got.levelno, got.levelname, got.getMessage()) == (TRACE, "TRACE", "retrying broker=b")
+    assert (got.created, got.msecs, got.threadName) == (1.5e9 + 0.25, 250.0, "rt-1")
+    assert got.__dict__["fulmen_fields"] == {"broker": "b"}
+    assert got.thread != threading.get_ident()
+
+
+def test_dropped_records_are_reported_once_per_drain(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="fulmen")
+    _logbridge._deliver([], 17)
+    assert [r.getMessage() for r in caplog.records if r.name == "fulmen"] == [
+        "17 log records of the Rust client were dropped: the log queue was full"
+    ]
+
+
+def test_disabled_loggers_skip_records(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.ERROR, logger="fulmen")
+    _logbridge._deliver([(logging.DEBUG, "fulmen_client::x", "quiet", [], 1.0, "t")], 0)
+    assert [r for r in caplog.records if r.name == "fulmen.client.x"] == []

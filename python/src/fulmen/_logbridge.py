@@ -5,7 +5,8 @@ bounded queue without ever waiting for Python; the daemon thread ``fulmen-log`` 
 into the logger ``"fulmen." + target`` (``fulmen_client::producer::sync_send`` logs to
 ``fulmen.client.producer.sync_send``). Levels map to ``logging``'s, TRACE to 5 (named ``"TRACE"``); the record's
 ``created`` time and ``threadName`` are the Rust event's, and its fields are also in ``record.fulmen_fields``. When
-the queue overflowed, one warning on ``fulmen`` says how many records were lost.
+the queue overflowed, one warning on ``fulmen`` says how many records were lost. As for any library, ``fulmen`` has a
+``NullHandler``: nothing is printed until the application configures ``logging``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ TRACE = 5
 """The ``logging`` level of Rust's TRACE events."""
 
 logging.addLevelName(TRACE, "TRACE")
+logging.getLogger("fulmen").addHandler(logging.NullHandler())
 
 _BATCH = 256
 _WAIT = 0.5
