@@ -2,9 +2,11 @@
 //! handles over the Rust client; the public API (asyncio classes, sync twins, errors, testing helpers) is written in
 //! Python in `python/src/fulmen/` on top of it.
 
+mod admin;
 mod body;
 mod cluster;
 mod errors;
+mod log;
 mod message;
 mod options;
 mod producer;
@@ -27,6 +29,11 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<send_result::PyMessageQueue>()?;
     module.add_class::<producer::NativeProducer>()?;
     module.add_class::<cluster::NativeLocalCluster>()?;
+    module.add_class::<admin::NativeAdmin>()?;
+    module.add_function(wrap_pyfunction!(log::_log_install, module)?)?;
+    module.add_function(wrap_pyfunction!(log::_log_drain, module)?)?;
+    module.add_function(wrap_pyfunction!(log::_log_stop_waiting, module)?)?;
+    module.add_function(wrap_pyfunction!(log::_log_wake, module)?)?;
     module.add_function(wrap_pyfunction!(errors::error_codes, module)?)?;
     module.add_function(wrap_pyfunction!(errors::_raise_error, module)?)?;
     Ok(())

@@ -1,16 +1,25 @@
 """Fulmen: Apache RocketMQ for Python, on a Rust core.
 
 asyncio classes (``AsyncProducer``...) and their blocking twins (``Producer``...) share options and behaviour; the
-embedded cluster for tests is :class:`fulmen.testing.LocalCluster`, and errors are in :mod:`fulmen.errors`.
+embedded cluster for tests is :class:`fulmen.testing.LocalCluster`, and errors are in :mod:`fulmen.errors`. The
+Rust client's log records go to the ``logging`` loggers under ``"fulmen"`` (level set by ``FULMEN_LOG``, default
+``"warn"``; see :func:`flush_logs`).
 """
 
 from __future__ import annotations
 
+from . import _logbridge
+from ._logbridge import flush_logs
 from ._native import Message, MessageQueue, MessageView, SendResult, SendStatus, __version__
+from .admin import Admin, AsyncAdmin
 from .errors import FulmenError
 from .producer import AsyncProducer, Producer, QueueSelector
 
+_logbridge.start()
+
 __all__ = [
+    "Admin",
+    "AsyncAdmin",
     "AsyncProducer",
     "FulmenError",
     "Message",
@@ -21,4 +30,5 @@ __all__ = [
     "SendResult",
     "SendStatus",
     "__version__",
+    "flush_logs",
 ]
