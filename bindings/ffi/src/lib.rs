@@ -6,10 +6,12 @@
 //! - [`ForkBound`]: a handle that refuses to be used (and is never dropped through a dead runtime) in a forked child;
 //! - [`dispatch`]: calls from Rust to host code (listeners, transaction checks) that the host answers on its own
 //!   threads, so that no runtime worker ever waits for a host interpreter;
+//! - [`listener`]: a push consumer's listener whose batches the host answers through [`dispatch`];
 //! - [`panic`]: turns a panic inside a binding call into an [`ErrorKind::Internal`](fulmen_client::ErrorKind) error,
 //!   so that no panic crosses into the host.
 
 pub mod dispatch;
+pub mod listener;
 pub mod panic;
 pub mod runtime;
 

@@ -8,6 +8,8 @@ mod errors;
 mod message;
 mod options;
 mod producer;
+mod push_consumer;
+mod push_options;
 mod repr;
 mod rt;
 mod send_result;
@@ -27,6 +29,8 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<send_result::PyMessageQueue>()?;
     module.add_class::<producer::NativeProducer>()?;
     module.add_class::<cluster::NativeLocalCluster>()?;
+    module.add_class::<push_consumer::NativePushConsumer>()?;
+    module.add_class::<push_consumer::Delivery>()?;
     module.add_function(wrap_pyfunction!(errors::error_codes, module)?)?;
     module.add_function(wrap_pyfunction!(errors::_raise_error, module)?)?;
     Ok(())
