@@ -313,6 +313,45 @@ def test_a_restarted_group_resumes_from_committed_offsets(
     assert second.ids() == new
 
 
+def test_close_waits_for_a_listener_in_flight_when_asked(
+    local_cluster: LocalCluster, unique_name: Callable[[str], str]
+) -> None:
+    topic, group = unique_name("t"), unique_name("cg")
+    (old,) = send(local_cluster.namesrv_addr, topic, 1)
+    started, release = threading.Event(), threading.Event()
+    finished: list[float] = []
+
+    def slow(messages: list[MessageView]) -> None:
+        started.set()
+        release.wait(WAIT)
+        finished.append(time.monotonic())
+
+    consumer = PushConsumer(
+        local_cluster.namesrv_addr,
+        group,
+        subscribe={topic: "*"},
+        listener=slow,
+        consume_from_where=FIRST,
+        await_termination_when_shutdown=WAIT,
+    )
+    consumer.start()
+    assert started.wait(WAIT)
+    closing = threading.Thread(target=consumer.close)
+    closing.start()
+    closing.join(0.5)
+    assert closing.is_alive()  # close waits for the listener call in flight...
+    release.set()
+    closing.join(WAIT)
+    assert not closing.is_alive() and finished  # ...and its ack commits the offset
+    (new,) = send(local_cluster.namesrv_addr, topic, 1)
+    inbox = Inbox()
+    with PushConsumer(
+        local_cluster.namesrv_addr, group, subscribe={topic: "*"}, listener=inbox.add, consume_from_where=FIRST
+    ):
+        inbox.wait_ids({new})
+    assert old not in inbox.ids()
+
+
 async def test_suspend_resume_and_subscribe_while_running(
     local_cluster: LocalCluster, unique_name: Callable[[str], str]
 ) -> None:

@@ -214,6 +214,8 @@ class AsyncPushConsumer(_PushConsumerOptions):
                     task = loop.create_task(self._consume(delivery))
                     running.add(task)
                     task.add_done_callback(running.discard)
+        except Exception:
+            _log.exception("consumer group %s stopped taking messages", self.group)
         finally:
             # Shut down: unacked deliveries are dropped, so their messages come again.
             for task in running:
