@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pytest
 
@@ -50,6 +50,24 @@ class Inbox:
 def send(namesrv: str, topic: str, count: int, **fields: object) -> list[str]:
     with Producer(namesrv, group=f"{topic}-producer") as producer:
         return [producer.send(Message(topic, b"m%d" % i, **fields)).msg_id for i in range(count)]  # type: ignore[arg-type]
+
+
+def members(
+    cluster: LocalCluster, group: str, topic: str, inboxes: list[Inbox], **options: Any
+) -> list[PushConsumer]:
+    """Consumers of one group, one per inbox, told apart by their instance names (one process, one client id)."""
+    return [
+        PushConsumer(
+            cluster.namesrv_addr,
+            group,
+            subscribe={topic: "*"},
+            listener=inbox.add,
+            consume_from_where=FIRST,
+            instance_name=f"member-{n}",
+            **options,
+        )
+        for n, inbox in enumerate(inboxes)
+    ]
 
 
 def test_sync_listener_gets_every_message_intact(
@@ -178,19 +196,9 @@ def test_broadcasting_gives_every_member_every_message(
     ids = set(send(local_cluster.namesrv_addr, topic, 16))
     group = unique_name("cg")
     inboxes = [Inbox(), Inbox()]
-    consumers = [
-        PushConsumer(
-            local_cluster.namesrv_addr,
-            group,
-            subscribe={topic: "*"},
-            listener=inbox.add,
-            broadcasting=True,
-            consume_from_where=FIRST,
-            instance_name=f"member-{n}",
-            local_offset_store_dir=tmp_path,
-        )
-        for n, inbox in enumerate(inboxes)
-    ]
+    consumers = members(
+        local_cluster, group, topic, inboxes, broadcasting=True, local_offset_store_dir=str(tmp_path)
+    )
     with consumers[0], consumers[1]:
         for inbox in inboxes:
             inbox.wait_ids(ids)
@@ -204,17 +212,7 @@ def test_clustering_members_share_queues_and_messages(
     first_ids = set(send(local_cluster.namesrv_addr, topic, 8))
     group = unique_name("cg")
     inboxes = [Inbox(), Inbox()]
-    consumers = [
-        PushConsumer(
-            local_cluster.namesrv_addr,
-            group,
-            subscribe={topic: "*"},
-            listener=inbox.add,
-            consume_from_where=FIRST,
-            instance_name=f"member-{n}",
-        )
-        for n, inbox in enumerate(inboxes)
-    ]
+    consumers = members(local_cluster, group, topic, inboxes)
     with consumers[0], consumers[1]:
         deadline = time.monotonic() + WAIT
         while True:
@@ -269,6 +267,7 @@ async def test_a_slow_sync_listener_does_not_block_a_coroutine_listener(
             await asyncio.wait_for(asyncio.to_thread(slow_started.wait, WAIT), WAIT)
             await asyncio.wait_for(fast_done.wait(), WAIT)
             assert not release.is_set()
+            release.set()  # before closing, which waits for listener calls in flight
     finally:
         release.set()
     assert fast_got == fast_ids

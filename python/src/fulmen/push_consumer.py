@@ -32,6 +32,9 @@ _log = logging.getLogger("fulmen.consumer")
 _PUMP_BATCH = 64
 # Java's consumeThreadMax default: the thread pool size for plain-function listeners.
 _DEFAULT_THREADS = 20
+# How long close() waits for listener calls in flight, so that messages a listener is finishing are committed
+# instead of delivered again (Java's awaitTerminationMillisWhenShutdown is 0: not at all).
+_DEFAULT_AWAIT_TERMINATION = 5.0
 
 
 class _PushConsumerOptions:
@@ -95,6 +98,7 @@ class _PushConsumerOptions:
         self.listener = listener
         self._subscriptions = dict(subscribe)
         self._options: dict[str, object] = {k: v for k, v in options.items() if v is not None}
+        self._options.setdefault("await_termination_when_shutdown", _DEFAULT_AWAIT_TERMINATION)
 
     def _copy_into(self, other: _PushConsumerOptions) -> None:
         other.namesrv, other.group, other.orderly, other.broadcasting = (
@@ -119,7 +123,8 @@ class AsyncPushConsumer(_PushConsumerOptions):
     (default 20), so a slow one never blocks the event loop; a coroutine function runs on the loop ``start()`` ran
     on. ``orderly=True`` consumes each queue one batch at a time, in queue order; ``broadcasting=True`` gives every
     member of the group every message (offsets in ``local_offset_store_dir``). Several consumers of one group in
-    one process need distinct ``instance_name``\\ s.
+    one process need distinct ``instance_name``\\ s. Closing waits up to ``await_termination_when_shutdown`` (5 s
+    by default) for listener calls in flight.
 
     Use ``async with AsyncPushConsumer(...) as consumer:`` or ``await consumer.start()`` / ``await
     consumer.aclose()``. The other keyword options default to Apache's.
@@ -187,9 +192,9 @@ class AsyncPushConsumer(_PushConsumerOptions):
         self._started().resume()
 
     async def aclose(self) -> None:
-        """Stops pulling, waits up to ``await_termination_when_shutdown`` (default 0) for listener calls in flight,
-        commits the offsets and closes; calls still running then are abandoned (their messages come again).
-        Idempotent."""
+        """Stops pulling, waits up to ``await_termination_when_shutdown`` (5 s here, unlike Java's 0; 0 = not at all)
+        for listener calls in flight, commits the offsets and closes; calls still running then are abandoned (their
+        messages come again). Idempotent."""
         native, self._native = self._native, None
         if native is None:
             return
