@@ -124,7 +124,42 @@ async def test_coroutine_listener_runs_on_the_starting_loop(
     assert {m.msg_id for m in got} == {r.msg_id for r in sent}
 
 
-def test_exception_and_false_deliver_again(local_cluster: LocalCluster, unique_name: Callable[[str], str]) -> None:
+def test_the_sync_twin_runs_coroutine_listeners_on_its_background_loop(
+    local_cluster: LocalCluster, unique_name: Callable[[str], str]
+) -> None:
+    topic = unique_name("t")
+    ids = set(send(local_cluster.namesrv_addr, topic, 6))
+    inbox, again = Inbox(), Inbox()
+    threads: set[str] = set()
+
+    async def listener(messages: list[MessageView]) -> bool:
+        threads.add(threading.current_thread().name)
+        await asyncio.sleep(0)
+        inbox.add(messages)
+        return True
+
+    async def later(messages: list[MessageView]) -> None:
+        again.add(messages)
+
+    with PushConsumer(
+        local_cluster.namesrv_addr, unique_name("cg"), subscribe={topic: "*"}, listener=listener, consume_from_where=FIRST
+    ):
+        inbox.wait_ids(ids)
+    assert threads == {"fulmen-loop"}
+    # A plain callable that returns a coroutine works too: the coroutine is awaited on the loop.
+    with PushConsumer(
+        local_cluster.namesrv_addr,
+        unique_name("cg"),
+        subscribe={topic: "*"},
+        listener=lambda messages: later(messages),
+        consume_from_where=FIRST,
+    ):
+        again.wait_ids(ids)
+
+
+def test_exception_and_false_deliver_again(
+    local_cluster: LocalCluster, unique_name: Callable[[str], str], caplog: pytest.LogCaptureFixture
+) -> None:
     topic = unique_name("t")
     raising, refusing = send(local_cluster.namesrv_addr, topic, 2)
     inbox = Inbox()
@@ -141,6 +176,8 @@ def test_exception_and_false_deliver_again(local_cluster: LocalCluster, unique_n
     ):
         # The broker delays the first retry by delay level 3 (10 s).
         got = inbox.wait_for(lambda got: {m.msg_id for m in got if m.reconsume_times >= 1} >= {raising, refusing}, 60)
+    failures = [r for r in caplog.records if r.name == "fulmen.consumer" and r.exc_info]
+    assert failures and "listener failure on purpose" in str(failures[0].exc_info[1])  # type: ignore[index]
     for msg_id in (raising, refusing):
         deliveries = [m for m in got if m.msg_id == msg_id]
         assert deliveries[0].reconsume_times == 0

@@ -82,12 +82,6 @@ impl NativePushConsumer {
         self.orderly
     }
 
-    /// The largest number of listener calls that may run at once (`consume_thread_min`).
-    #[getter]
-    fn max_in_flight(&self, py: Python<'_>) -> PyResult<u32> {
-        Ok(self.consumer(py)?.config().consume_thread_min)
-    }
-
     /// Waits for listener calls and resolves to up to `max` of them; to `[]` once shut down.
     #[pyo3(signature = (max=64))]
     fn next_deliveries<'py>(&self, py: Python<'py>, max: usize) -> PyResult<Bound<'py, PyAny>> {

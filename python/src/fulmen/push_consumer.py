@@ -9,6 +9,7 @@ hands over a queue's next batch before the previous one is acked, so order is ke
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -235,6 +236,8 @@ class AsyncPushConsumer(_PushConsumerOptions):
                 answer = await self.listener(messages)  # type: ignore[misc]
             else:
                 answer = await asyncio.get_running_loop().run_in_executor(self._executor, self.listener, messages)
+                if inspect.isawaitable(answer):  # a plain callable returning a coroutine (e.g. a lambda)
+                    answer = await answer
             ok = succeeded(answer)
         except Exception:
             _log.exception(
