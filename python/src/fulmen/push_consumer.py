@@ -142,14 +142,17 @@ class AsyncPushConsumer(_PushConsumerOptions):
         native = await NativePushConsumer.start(
             self.namesrv, self.group, dict(self._subscriptions), self.orderly, dict(self._options)
         )
+        executor = None
         if not is_async(self.listener):
             threads = self._options.get("consume_thread_max", _DEFAULT_THREADS)
-            self._executor = ThreadPoolExecutor(
+            executor = ThreadPoolExecutor(
                 max_workers=threads if isinstance(threads, int) else _DEFAULT_THREADS,
                 thread_name_prefix=f"fulmen-consumer-{self.group}",
             )
-        self._native = native
-        self._pump = asyncio.get_running_loop().create_task(self._run_pump(native), name=f"fulmen-pump-{self.group}")
+        self._native, self._executor = native, executor
+        self._pump = asyncio.get_running_loop().create_task(
+            self._run_pump(native, executor), name=f"fulmen-pump-{self.group}"
+        )
         return self
 
     async def __aenter__(self) -> AsyncPushConsumer:
@@ -210,14 +213,14 @@ class AsyncPushConsumer(_PushConsumerOptions):
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)
 
-    async def _run_pump(self, native: NativePushConsumer) -> None:
+    async def _run_pump(self, native: NativePushConsumer, executor: ThreadPoolExecutor | None) -> None:
         """Takes the consumer's listener calls and runs each as its own task until the consumer shuts down."""
         running: set[asyncio.Task[None]] = set()
         loop = asyncio.get_running_loop()
         try:
             while batch := await native.next_deliveries(_PUMP_BATCH):
                 for delivery in batch:
-                    task = loop.create_task(self._consume(delivery))
+                    task = loop.create_task(self._consume(delivery, executor))
                     running.add(task)
                     task.add_done_callback(running.discard)
         except Exception:
@@ -228,14 +231,14 @@ class AsyncPushConsumer(_PushConsumerOptions):
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
 
-    async def _consume(self, delivery: Delivery) -> None:
-        """Runs the listener on one delivery and acks it."""
+    async def _consume(self, delivery: Delivery, executor: ThreadPoolExecutor | None) -> None:
+        """Runs the listener on one delivery (a plain function on ``executor``) and acks it."""
         messages = delivery.messages
         try:
-            if self._executor is None:
+            if executor is None:
                 answer = await self.listener(messages)  # type: ignore[misc]
             else:
-                answer = await asyncio.get_running_loop().run_in_executor(self._executor, self.listener, messages)
+                answer = await asyncio.get_running_loop().run_in_executor(executor, self.listener, messages)
                 if inspect.isawaitable(answer):  # a plain callable returning a coroutine (e.g. a lambda)
                     answer = await answer
             ok = succeeded(answer)
