@@ -10,6 +10,8 @@ mod log;
 mod message;
 mod options;
 mod producer;
+mod push_consumer;
+mod push_options;
 mod repr;
 mod rt;
 mod send_result;
@@ -34,6 +36,8 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(log::_log_drain, module)?)?;
     module.add_function(wrap_pyfunction!(log::_log_stop_waiting, module)?)?;
     module.add_function(wrap_pyfunction!(log::_log_wake, module)?)?;
+    module.add_class::<push_consumer::NativePushConsumer>()?;
+    module.add_class::<push_consumer::Delivery>()?;
     module.add_function(wrap_pyfunction!(errors::error_codes, module)?)?;
     module.add_function(wrap_pyfunction!(errors::_raise_error, module)?)?;
     Ok(())

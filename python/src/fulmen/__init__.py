@@ -13,7 +13,9 @@ from ._logbridge import flush_logs
 from ._native import Message, MessageQueue, MessageView, SendResult, SendStatus, __version__
 from .admin import Admin, AsyncAdmin
 from .errors import FulmenError
+from .listener import ConsumeResult, MessageListener
 from .producer import AsyncProducer, Producer, QueueSelector
+from .push_consumer import AsyncPushConsumer, PushConsumer
 
 _logbridge.start()
 
@@ -21,11 +23,15 @@ __all__ = [
     "Admin",
     "AsyncAdmin",
     "AsyncProducer",
+    "AsyncPushConsumer",
+    "ConsumeResult",
     "FulmenError",
     "Message",
+    "MessageListener",
     "MessageQueue",
     "MessageView",
     "Producer",
+    "PushConsumer",
     "QueueSelector",
     "SendResult",
     "SendStatus",
