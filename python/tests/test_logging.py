@@ -88,6 +88,7 @@ from fulmen.testing import LocalCluster
 async def main():
     async with LocalCluster() as cluster:
         async with AsyncProducer(cluster.namesrv_addr, "hog-pg") as producer:
+            await producer.send(Message("warm-up-topic", b"w"))  # the cluster is registered, connections are up
             fulmen.flush_logs()
             records.clear()
             sys.setswitchinterval(60)  # no other Python thread gets the GIL until this one waits
@@ -100,7 +101,8 @@ async def main():
             sys.setswitchinterval(0.005)
             results = await asyncio.wait_for(asyncio.gather(*sends), 30)
     fulmen.flush_logs()
-    during = sorted({r["name"] for r in records if started <= r["created"] <= ended})
+    # Rust stamps records in whole milliseconds: one that came within a millisecond of `started` reads as earlier.
+    during = sorted({r["name"] for r in records if started - 0.002 <= r["created"] <= ended})
     print(json.dumps({"sent": len(results), "during": during, "hog": ended - started}))
 
 asyncio.run(main())
@@ -156,14 +158,13 @@ def test_a_thread_holding_the_gil_does_not_stall_the_client() -> None:
     out = run(GIL_HOG, "debug", FULMEN_WORKER_THREADS="2")
     assert out["sent"] == 50
     assert out["hog"] >= 1.5
-    # Rust kept working and logging while Python could not run: the client connected and logged, then the name
-    # server (in this process, on the same two runtime workers) answered "no route" and logged, then the broker
-    # created the topic on the first send and logged. Had logging waited for the GIL, each worker would have
-    # stopped at its first record and the later stages could not have happened before the GIL was released.
+    # Rust kept working and logging while Python could not run: the name server (in this process, on the same two
+    # runtime workers) answered the route request for the new topic and logged, then the broker created the topic
+    # on the first send and logged. Had logging waited for the GIL, each worker would have stopped at its first
+    # record and the later stage could not have happened before the GIL was released.
     during = out["during"]
-    assert "fulmen.remoting.connection.driver" in during, out
     assert "fulmen.namesrv.processor.route" in during, out
-    assert any(name.startswith("fulmen.broker.") for name in during), out
+    assert any(name.startswith("fulmen.broker.topic") for name in during), out
 
 
 def test_logger_names_and_levels() -> None:
