@@ -26,13 +26,21 @@ impl<T> ForkBound<T> {
 
     /// The value, or [`ErrorKind::Closed`] in a process forked after it was created.
     pub fn get(&self) -> fulmen_client::Result<&T> {
-        match &self.value {
-            Some(value) if self.generation == runtime::generation() => Ok(value),
-            _ => Err(Error::new(
+        self.in_this_process().ok_or_else(|| {
+            Error::new(
                 ErrorKind::Closed,
                 "this object was created before fork(); create a new one in the child process",
-            )),
-        }
+            )
+        })
+    }
+
+    /// The value, or `None` in a process forked after it was created. For `shutdown`/`close` methods: closing a
+    /// parent's object in a child (a child leaving a `with` block it was forked in) has nothing to do and must not
+    /// fail.
+    pub fn in_this_process(&self) -> Option<&T> {
+        self.value
+            .as_ref()
+            .filter(|_| self.generation == runtime::generation())
     }
 }
 

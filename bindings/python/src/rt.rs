@@ -1,80 +1,30 @@
-//! The bridge between Rust futures and asyncio: pyo3-async-runtimes' generic runtime traits implemented over
-//! `fulmen_ffi::runtime` (fork-aware), and [`to_py`], which every async native method uses to return an awaitable.
+//! The bridge between Rust futures and asyncio: [`to_py`] starts a future on Fulmen's fork-aware runtime
+//! (`fulmen_ffi::runtime`) and returns an asyncio future for its result; every async native method uses it.
+//!
+//! Python objects are created, converted and dropped only on threads attached to the interpreter (the caller's, and
+//! a blocking thread that settles the result), never on a runtime worker. A worker that dropped one would queue the
+//! decref under pyo3's global lock, and a `fork()` landing while a worker holds that lock would leave it held
+//! forever in the child, whose first call into the native module would then hang.
 
-use std::pin::Pin;
+use std::sync::Mutex;
 
 use fulmen_ffi::{panic, runtime};
+use pyo3::IntoPyObjectExt;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3_async_runtimes::TaskLocals;
-use pyo3_async_runtimes::generic::{self, ContextExt, JoinError, Runtime};
-use tokio::sync::OnceCell;
+use pyo3::sync::PyOnceLock;
+use tokio::sync::oneshot;
 
 use crate::errors;
 
-/// Fulmen's runtime as pyo3-async-runtimes sees it.
-pub(crate) struct FulmenRuntime;
+/// `asyncio.get_running_loop`, looked up once.
+static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// A failed tokio task, as pyo3-async-runtimes wants it.
-pub(crate) struct TaskFailure(tokio::task::JoinError);
-
-impl JoinError for TaskFailure {
-    fn is_panic(&self) -> bool {
-        self.0.is_panic()
-    }
-
-    fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
-        self.0.into_panic()
-    }
-}
-
-type Joined = Pin<Box<dyn Future<Output = Result<(), TaskFailure>> + Send>>;
-
-impl Runtime for FulmenRuntime {
-    type JoinError = TaskFailure;
-    type JoinHandle = Joined;
-
-    fn spawn<F>(fut: F) -> Self::JoinHandle
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        let task = runtime::handle().spawn(fut);
-        Box::pin(async move { task.await.map_err(TaskFailure) })
-    }
-
-    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
-    where
-        F: FnOnce() + Send + 'static,
-    {
-        let task = runtime::handle().spawn_blocking(f);
-        Box::pin(async move { task.await.map_err(TaskFailure) })
-    }
-}
-
-tokio::task_local! {
-    static TASK_LOCALS: OnceCell<TaskLocals>;
-}
-
-impl ContextExt for FulmenRuntime {
-    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
-    where
-        F: Future<Output = R> + Send + 'static,
-    {
-        let cell = OnceCell::new_with(Some(locals));
-        Box::pin(TASK_LOCALS.scope(cell, fut))
-    }
-
-    fn get_task_locals() -> Option<TaskLocals> {
-        TASK_LOCALS
-            .try_with(|cell| cell.get().cloned())
-            .unwrap_or_default()
-    }
-}
-
-/// Starts `future` on Fulmen's runtime now and returns an asyncio awaitable for its result, on the running loop.
+/// Starts `future` on Fulmen's runtime now and returns an asyncio future for its result, on the running loop.
 ///
-/// The future runs without the GIL. A Fulmen error becomes the matching `fulmen.errors` exception (built on a
-/// blocking thread, never on a runtime worker) and a panic becomes `fulmen.errors.InternalError`. Cancelling the
-/// awaitable drops the future.
+/// The future runs without the GIL and must not own Python objects. A Fulmen error becomes the matching
+/// `fulmen.errors` exception and a panic becomes `fulmen.errors.InternalError`, both built on a blocking thread.
+/// Cancelling the asyncio future drops the Rust future.
 pub(crate) fn to_py<'py, T>(
     py: Python<'py>,
     future: impl Future<Output = fulmen_client::Result<T>> + Send + 'static,
@@ -82,10 +32,103 @@ pub(crate) fn to_py<'py, T>(
 where
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
-    generic::future_into_py::<FulmenRuntime, _, T>(py, async move {
-        match panic::guard(future).await {
-            Ok(value) => Ok(value),
-            Err(error) => Err(errors::to_py_err_off_runtime(error).await),
+    let get_running_loop = GET_RUNNING_LOOP.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        Ok(py.import("asyncio")?.getattr("get_running_loop")?.unbind())
+    })?;
+    let event_loop = get_running_loop.bind(py).call0()?;
+    let awaitable = event_loop.call_method0(intern!(py, "create_future"))?;
+    let (cancel, cancelled) = oneshot::channel();
+    awaitable.call_method1(
+        intern!(py, "add_done_callback"),
+        (CancelOnDone(Mutex::new(Some(cancel))),),
+    )?;
+    let pending = Pending {
+        event_loop: event_loop.unbind(),
+        future: awaitable.clone().unbind(),
+    };
+    let runtime = runtime::handle();
+    let settler = runtime.clone();
+    runtime.spawn(async move {
+        let outcome = tokio::select! {
+            biased;
+            // Cancelled (or the callback is gone, which only happens once nobody waits): drop the future.
+            _ = cancelled => None,
+            result = panic::guard(future) => Some(result),
+        };
+        settler.spawn_blocking(move || Python::attach(|py| pending.settle(py, outcome)));
+    });
+    Ok(awaitable)
+}
+
+/// The asyncio future a Rust future resolves, and its loop; dropped only while attached (see the module comment).
+struct Pending {
+    event_loop: Py<PyAny>,
+    future: Py<PyAny>,
+}
+
+impl Pending {
+    /// Hands the outcome to the loop's thread, which sets it unless the future was cancelled meanwhile; a
+    /// cancelled run (`None`) only releases the references, here, attached.
+    fn settle<T>(self, py: Python<'_>, outcome: Option<fulmen_client::Result<T>>)
+    where
+        T: for<'a> IntoPyObject<'a>,
+    {
+        let Some(result) = outcome else { return };
+        let (complete, value) = match result
+            .map_err(|error| errors::to_py_err(py, &error))
+            .and_then(|value| value.into_py_any(py))
+        {
+            Ok(value) => (intern!(py, "set_result"), value),
+            Err(error) => (intern!(py, "set_exception"), error.into_value(py).into_any()),
+        };
+        let future = self.future.bind(py);
+        let scheduled = future.getattr(complete).and_then(|complete| {
+            self.event_loop.bind(py).call_method1(
+                intern!(py, "call_soon_threadsafe"),
+                (SetIfPending, future, complete, value),
+            )
+        });
+        // Only fails when the loop is closed: nobody can be waiting for the result any more.
+        drop(scheduled);
+    }
+}
+
+/// Called on the loop's thread: completes the future unless it was cancelled while the result travelled.
+#[pyclass(module = "fulmen._native", frozen)]
+struct SetIfPending;
+
+#[pymethods]
+impl SetIfPending {
+    fn __call__(
+        &self,
+        future: &Bound<'_, PyAny>,
+        complete: &Bound<'_, PyAny>,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        if !future.call_method0(intern!(future.py(), "done"))?.is_truthy()? {
+            complete.call1((value,))?;
         }
-    })
+        Ok(())
+    }
+}
+
+/// The done-callback of the asyncio future: tells the Rust side when it was cancelled. (Called with the GIL on the
+/// loop's thread only, so its lock is never held by another thread at `fork()`.)
+#[pyclass(module = "fulmen._native", frozen)]
+struct CancelOnDone(Mutex<Option<oneshot::Sender<()>>>);
+
+#[pymethods]
+impl CancelOnDone {
+    fn __call__(&self, future: &Bound<'_, PyAny>) -> PyResult<()> {
+        if future
+            .call_method0(intern!(future.py(), "cancelled"))?
+            .is_truthy()?
+        {
+            let sender = self.0.lock().ok().and_then(|mut sender| sender.take());
+            if let Some(sender) = sender {
+                let _ = sender.send(());
+            }
+        }
+        Ok(())
+    }
 }
