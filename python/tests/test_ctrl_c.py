@@ -28,9 +28,9 @@ import sys, time
 from fulmen import Message, Producer
 
 producer = Producer(sys.argv[1], "ctrl-c-pg", send_timeout=120, rpc_timeout=120).start()
-print("waiting", flush=True)
 started = time.monotonic()
 try:
+    print("waiting", flush=True)
     producer.send(Message("CtrlC", b"never answered"))
 except KeyboardInterrupt:
     print(f"interrupted after {time.monotonic() - started:.2f} s", flush=True)
