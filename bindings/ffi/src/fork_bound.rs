@@ -56,3 +56,25 @@ impl<T> Drop for ForkBound<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_reachable_in_the_process_that_bound_it() {
+        let bound = ForkBound::new(7);
+        assert_eq!(bound.in_this_process(), Some(&7));
+        assert_eq!(bound.get().ok(), Some(&7));
+        // Another runtime generation (what a forked child sees) makes the value unreachable.
+        let foreign = ForkBound {
+            value: Some(8),
+            generation: runtime::generation() + 1,
+        };
+        assert_eq!(foreign.in_this_process(), None);
+        assert_eq!(
+            foreign.get().err().map(|error| error.kind()),
+            Some(ErrorKind::Closed)
+        );
+    }
+}
