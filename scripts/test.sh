@@ -3,7 +3,7 @@
 #
 #   scripts/test.sh            fmt, clippy, all tests, golden vectors (Java -> Rust and Rust -> Java), Java interop
 #                              tests against the fulmen binary, the Rust client against Apache's name server and broker,
-#                              fuzz smoke
+#                              the Python package (scripts/python-test.sh), fuzz smoke
 #
 # Environment:
 #   FULMEN_FUZZ_SECONDS=N      seconds per fuzz target in the smoke run (default 20; 0 skips fuzzing)
@@ -52,6 +52,9 @@ cargo test -p fulmen-client --features apache --locked --test 'apache_*'
 step "apache: fulmen's mqadmin-like subcommands beside Apache's own mqadmin, against Apache's name server and broker"
 cargo clippy -p fulmen-cli --all-targets --features apache --locked -- -D warnings
 cargo test -p fulmen-cli --features apache --locked --test 'apache_*'
+
+step "python: pip install ./python, stubtest and mypy, pytest, the examples, a maturin wheel in a clean venv"
+FULMEN_CLI="$root/target/debug/fulmen" scripts/python-test.sh
 
 step "quickstart: the README's first command"
 cargo run -q --locked -p fulmen-cli -- quickstart > "$work/quickstart.log"

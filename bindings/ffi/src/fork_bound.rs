@@ -26,13 +26,21 @@ impl<T> ForkBound<T> {
 
     /// The value, or [`ErrorKind::Closed`] in a process forked after it was created.
     pub fn get(&self) -> fulmen_client::Result<&T> {
-        match &self.value {
-            Some(value) if self.generation == runtime::generation() => Ok(value),
-            _ => Err(Error::new(
+        self.in_this_process().ok_or_else(|| {
+            Error::new(
                 ErrorKind::Closed,
                 "this object was created before fork(); create a new one in the child process",
-            )),
-        }
+            )
+        })
+    }
+
+    /// The value, or `None` in a process forked after it was created. For `shutdown`/`close` methods: closing a
+    /// parent's object in a child (a child leaving a `with` block it was forked in) has nothing to do and must not
+    /// fail.
+    pub fn in_this_process(&self) -> Option<&T> {
+        self.value
+            .as_ref()
+            .filter(|_| self.generation == runtime::generation())
     }
 }
 
@@ -46,5 +54,27 @@ impl<T> Drop for ForkBound<T> {
         } else {
             std::mem::forget(value);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_reachable_in_the_process_that_bound_it() {
+        let bound = ForkBound::new(7);
+        assert_eq!(bound.in_this_process(), Some(&7));
+        assert_eq!(bound.get().ok(), Some(&7));
+        // Another runtime generation (what a forked child sees) makes the value unreachable.
+        let foreign = ForkBound {
+            value: Some(8),
+            generation: runtime::generation() + 1,
+        };
+        assert_eq!(foreign.in_this_process(), None);
+        assert_eq!(
+            foreign.get().err().map(|error| error.kind()),
+            Some(ErrorKind::Closed)
+        );
     }
 }

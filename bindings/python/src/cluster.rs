@@ -115,11 +115,14 @@ impl NativeLocalCluster {
         })
     }
 
-    /// Stops everything; idempotent.
+    /// Stops everything; idempotent. In a forked child it only forgets the parent's cluster (which keeps running
+    /// in the parent).
     fn shutdown<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let cluster = self.cluster(py)?;
+        let cluster = self.cluster.in_this_process().cloned();
         to_py(py, async move {
-            cluster.shutdown().await;
+            if let Some(cluster) = cluster {
+                cluster.shutdown().await;
+            }
             Ok(())
         })
     }

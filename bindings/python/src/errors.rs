@@ -3,7 +3,6 @@
 //! `response_code` and `broker`.
 
 use fulmen_client::{Error, ErrorKind};
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
@@ -14,14 +13,6 @@ static BY_CODE: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
 /// The Python exception for `error`.
 pub(crate) fn to_py_err(py: Python<'_>, error: &Error) -> PyErr {
     build(py, error).unwrap_or_else(|failure| failure)
-}
-
-/// [`to_py_err`] from async code: takes the GIL on a blocking thread so that no runtime worker waits for it.
-pub(crate) async fn to_py_err_off_runtime(error: Error) -> PyErr {
-    let built = fulmen_ffi::runtime::handle()
-        .spawn_blocking(move || Python::attach(|py| to_py_err(py, &error)))
-        .await;
-    built.unwrap_or_else(|join| PyRuntimeError::new_err(format!("fulmen: error conversion failed: {join}")))
 }
 
 /// Extension for results of the client: `.py()?` in synchronous native methods.

@@ -2,14 +2,18 @@
 //! handles over the Rust client; the public API (asyncio classes, sync twins, errors, testing helpers) is written in
 //! Python in `python/src/fulmen/` on top of it.
 
+mod admin;
 mod body;
 mod cluster;
 mod errors;
+mod log;
 mod message;
 mod options;
 mod producer;
 mod pull_consumer;
 mod pull_options;
+mod push_consumer;
+mod push_options;
 mod repr;
 mod rt;
 mod send_result;
@@ -33,6 +37,13 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<pull_consumer::NativePullConsumer>()?;
     module.add_class::<transaction::NativeTransactionProducer>()?;
     module.add_class::<transaction::NativeTransactionCall>()?;
+    module.add_class::<admin::NativeAdmin>()?;
+    module.add_function(wrap_pyfunction!(log::_log_install, module)?)?;
+    module.add_function(wrap_pyfunction!(log::_log_drain, module)?)?;
+    module.add_function(wrap_pyfunction!(log::_log_stop_waiting, module)?)?;
+    module.add_function(wrap_pyfunction!(log::_log_wake, module)?)?;
+    module.add_class::<push_consumer::NativePushConsumer>()?;
+    module.add_class::<push_consumer::Delivery>()?;
     module.add_function(wrap_pyfunction!(errors::error_codes, module)?)?;
     module.add_function(wrap_pyfunction!(errors::_raise_error, module)?)?;
     Ok(())

@@ -123,11 +123,13 @@ impl NativeProducer {
         })
     }
 
-    /// Unregisters and closes; idempotent.
+    /// Unregisters and closes; idempotent. In a forked child it only forgets the parent's producer.
     fn shutdown<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let producer = self.producer(py)?;
+        let producer = self.producer.in_this_process().cloned();
         to_py(py, async move {
-            producer.shutdown().await;
+            if let Some(producer) = producer {
+                producer.shutdown().await;
+            }
             Ok(())
         })
     }

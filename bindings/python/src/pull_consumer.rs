@@ -262,11 +262,14 @@ impl NativePullConsumer {
         })
     }
 
-    /// Stops pulling, persists the committed offsets, unregisters and closes; idempotent.
+    /// Stops pulling, persists the committed offsets, unregisters and closes; idempotent. In a forked child it only
+    /// forgets the parent's consumer.
     fn shutdown<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let consumer = self.consumer(py)?;
+        let consumer = self.consumer.in_this_process().cloned();
         to_py(py, async move {
-            consumer.shutdown().await;
+            if let Some(consumer) = consumer {
+                consumer.shutdown().await;
+            }
             Ok(())
         })
     }

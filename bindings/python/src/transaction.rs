@@ -185,12 +185,15 @@ impl NativeTransactionProducer {
         })
     }
 
-    /// Stops answering checks, shuts the producer down and ends `next_calls`; idempotent.
+    /// Stops answering checks, shuts the producer down and ends `next_calls`; idempotent. In a forked child it only
+    /// forgets the parent's producer.
     fn shutdown<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let started = self.started(py)?;
+        let started = self.started.in_this_process().cloned();
         to_py(py, async move {
-            started.producer.shutdown().await;
-            started.calls.close().await;
+            if let Some(started) = started {
+                started.producer.shutdown().await;
+                started.calls.close().await;
+            }
             Ok(())
         })
     }

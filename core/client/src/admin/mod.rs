@@ -1,14 +1,15 @@
 //! [`Admin`]: what Apache's `DefaultMQAdminExt` does for `mqadmin`, as typed async calls that print nothing.
 //!
 //! One file per area: [`topics`] (create / update / delete, list, route, status), [`cluster`] (cluster info and
-//! broker runtime stats), [`consumer_progress`] (consume stats per queue and connections), [`messages`] (query by
-//! id and by key), [`message_track`] (who consumed a message) and [`offsets`] (queue offsets, search by time,
-//! reset by time). The requests and their order follow `DefaultMQAdminExtImpl`, `MQAdminImpl` and
+//! broker runtime stats), [`groups`] (create subscription groups), [`consumer_progress`] (consume stats per queue
+//! and connections), [`messages`] (query by id and by key), [`message_track`] (who consumed a message) and
+//! [`offsets`] (queue offsets, search by time, reset by time). The requests and their order follow `DefaultMQAdminExtImpl`, `MQAdminImpl` and
 //! `MQClientAPIImpl` of Apache RocketMQ 5.3.3.
 
 mod cluster;
 mod config;
 mod consumer_progress;
+mod groups;
 mod message_track;
 mod messages;
 mod offsets;

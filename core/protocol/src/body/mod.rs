@@ -21,6 +21,7 @@ mod route;
 mod running_info;
 mod stats;
 mod subscription;
+mod subscription_group;
 
 pub use assignment::{
     MessageQueueAssignment, MessageRequestMode, QueryAssignmentRequestBody, QueryAssignmentResponseBody,
@@ -48,3 +49,4 @@ pub use running_info::{
 };
 pub use stats::{ConsumeStats, OffsetWrapper, TopicOffset, TopicStatsTable};
 pub use subscription::SUBSCRIBE_ALL;
+pub use subscription_group::SubscriptionGroupConfig;
