@@ -5,7 +5,7 @@
 //! [`Calls`] on its own thread or event loop, runs its code, and [`Call::reply`]s. A call the host drops unanswered
 //! (it shut down, or its code crashed) answers `None`, so the Rust side never waits forever.
 
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{Mutex, mpsc, oneshot, watch};
 
 /// Creates a dispatcher and the host's end, with room for `capacity` calls waiting to be taken.
 pub fn channel<Req, Resp>(capacity: usize) -> (Dispatcher<Req, Resp>, Calls<Req, Resp>) {
@@ -14,6 +14,7 @@ pub fn channel<Req, Resp>(capacity: usize) -> (Dispatcher<Req, Resp>, Calls<Req,
         Dispatcher { sender },
         Calls {
             receiver: Mutex::new(receiver),
+            closing: watch::Sender::new(false),
         },
     )
 }
@@ -45,20 +46,30 @@ impl<Req, Resp> Dispatcher<Req, Resp> {
 #[derive(Debug)]
 pub struct Calls<Req, Resp> {
     receiver: Mutex<mpsc::Receiver<Call<Req, Resp>>>,
+    /// Set by [`Calls::close`] first, so that a `next_batch` waiting on the receiver lets go of it.
+    closing: watch::Sender<bool>,
 }
 
 impl<Req, Resp> Calls<Req, Resp> {
     /// Waits for the next call, and takes up to `max` (at least one) that are already waiting, so that a busy host
-    /// pays one wake-up for many calls. Empty once the channel is [closed](Calls::close) and drained.
+    /// pays one wake-up for many calls. Empty once the channel is [closed](Calls::close) and drained, and for a
+    /// wait that `close` interrupts.
     pub async fn next_batch(&self, max: usize) -> Vec<Call<Req, Resp>> {
+        let mut closing = self.closing.subscribe();
         let mut receiver = self.receiver.lock().await;
         let mut batch = Vec::new();
-        receiver.recv_many(&mut batch, max.max(1)).await;
+        tokio::select! {
+            biased;
+            _ = receiver.recv_many(&mut batch, max.max(1)) => {}
+            _ = closing.wait_for(|closing| *closing) => {}
+        }
         batch
     }
 
-    /// Refuses new calls (their callers get `None`); calls already waiting can still be taken.
+    /// Refuses new calls (their callers get `None`); calls already waiting can still be taken. A `next_batch`
+    /// waiting at that moment returns what it has (possibly nothing) instead of holding the channel forever.
     pub async fn close(&self) {
+        self.closing.send_replace(true);
         self.receiver.lock().await.close();
     }
 }
@@ -118,6 +129,26 @@ mod tests {
             calls.close().await;
             assert_eq!(dispatcher.call(1).await, None);
             assert!(calls.next_batch(4).await.is_empty());
+        });
+    }
+
+    #[test]
+    fn close_ends_a_waiting_next_batch() {
+        runtime::block_on(async {
+            let (_dispatcher, calls) = channel::<u32, u32>(8);
+            let calls = std::sync::Arc::new(calls);
+            let waiting = tokio::spawn({
+                let calls = calls.clone();
+                async move { calls.next_batch(4).await.len() }
+            });
+            while calls.receiver.try_lock().is_ok() {
+                tokio::task::yield_now().await;
+            }
+            // next_batch holds the receiver, and the dispatcher is still alive: only close can end the wait
+            tokio::time::timeout(std::time::Duration::from_secs(5), calls.close())
+                .await
+                .expect("close does not wait for a pending next_batch");
+            assert_eq!(waiting.await.ok(), Some(0));
         });
     }
 }

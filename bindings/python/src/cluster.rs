@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 
 use crate::errors::IntoPyResult;
 use crate::rt::to_py;
+use crate::time;
 
 /// A running embedded cluster on 127.0.0.1.
 #[pyclass(module = "fulmen._native", name = "NativeLocalCluster", frozen)]
@@ -32,19 +33,30 @@ fn testkit_error(error: impl std::fmt::Display) -> fulmen_client::Error {
 #[pymethods]
 impl NativeLocalCluster {
     /// Starts `name_servers` name servers and `brokers` brokers; resolves to the cluster.
+    /// `transaction_check_interval` (seconds or `timedelta`) makes the brokers check back unresolved transactions
+    /// that often, on half messages at least that old (Apache: every 30 s, after 6 s).
     #[staticmethod]
-    #[pyo3(signature = (*, name_servers=1, brokers=1, store_dir=None, auto_create_topics=true))]
-    fn start(
-        py: Python<'_>,
+    #[pyo3(signature = (*, name_servers=1, brokers=1, store_dir=None, auto_create_topics=true,
+                        transaction_check_interval=None))]
+    fn start<'py>(
+        py: Python<'py>,
         name_servers: usize,
         brokers: usize,
         store_dir: Option<PathBuf>,
         auto_create_topics: bool,
-    ) -> PyResult<Bound<'_, PyAny>> {
+        transaction_check_interval: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let mut builder = LocalCluster::builder()
             .name_servers(name_servers)
             .brokers(brokers)
             .auto_create_topics(auto_create_topics);
+        if let Some(interval) = transaction_check_interval {
+            let interval = time::duration(&interval)?;
+            builder = builder.configure_broker(move |_, config| {
+                config.transaction.timeout = interval;
+                config.transaction.check_interval = interval;
+            });
+        }
         if let Some(dir) = store_dir {
             builder = builder.store_dir(dir).keep_store(true);
         }

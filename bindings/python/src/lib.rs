@@ -10,12 +10,15 @@ mod log;
 mod message;
 mod options;
 mod producer;
+mod pull_consumer;
+mod pull_options;
 mod push_consumer;
 mod push_options;
 mod repr;
 mod rt;
 mod send_result;
 mod time;
+mod transaction;
 mod view;
 
 use pyo3::prelude::*;
@@ -31,6 +34,9 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<send_result::PyMessageQueue>()?;
     module.add_class::<producer::NativeProducer>()?;
     module.add_class::<cluster::NativeLocalCluster>()?;
+    module.add_class::<pull_consumer::NativePullConsumer>()?;
+    module.add_class::<transaction::NativeTransactionProducer>()?;
+    module.add_class::<transaction::NativeTransactionCall>()?;
     module.add_class::<admin::NativeAdmin>()?;
     module.add_function(wrap_pyfunction!(log::_log_install, module)?)?;
     module.add_function(wrap_pyfunction!(log::_log_drain, module)?)?;

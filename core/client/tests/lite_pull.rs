@@ -391,6 +391,38 @@ async fn shutdown_commits_and_persists_the_polled_offsets() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_ends_a_waiting_poll_at_once() {
+    bounded(TEST_BOUND, async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        send(&producer, "LiteShutdownPoll", "m", 1, "A").await;
+        let consumer = LitePullConsumer::start(config(&cluster, "CG_SHUTDOWN_POLL"))
+            .await
+            .unwrap();
+        let queues = queues_of(&consumer, "LiteShutdownPoll").await;
+        consumer.assign(queues.clone()).unwrap();
+        for queue in &queues {
+            consumer.seek_to_end(queue).await.unwrap();
+        }
+        let waiting = tokio::spawn({
+            let consumer = consumer.clone();
+            async move {
+                let started = tokio::time::Instant::now();
+                // (a poll that only starts after the shutdown fails at once: also no wait)
+                let batch = consumer.poll(Duration::from_secs(60)).await.unwrap_or_default();
+                (batch.len(), started.elapsed())
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await; // the poll is waiting on an empty buffer
+        consumer.shutdown().await;
+        let (polled, waited) = waiting.await.unwrap();
+        assert_eq!(polled, 0);
+        assert!(waited < Duration::from_secs(10), "the poll waited {waited:?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tag_expressions_filter_in_both_modes_and_the_modes_exclude_each_other() {
     bounded(TEST_BOUND, async {
         let cluster = LocalCluster::start().await.unwrap();

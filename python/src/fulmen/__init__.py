@@ -15,7 +15,15 @@ from .admin import Admin, AsyncAdmin
 from .errors import FulmenError
 from .listener import ConsumeResult, MessageListener
 from .producer import AsyncProducer, Producer, QueueSelector
+from .pull_consumer import AsyncPullConsumer, PullConsumer
 from .push_consumer import AsyncPushConsumer, PushConsumer
+from .transaction import (
+    AsyncTransactionProducer,
+    LocalTransactionState,
+    TransactionListener,
+    TransactionProducer,
+    TransactionSendResult,
+)
 
 _logbridge.start()
 
@@ -23,18 +31,25 @@ __all__ = [
     "Admin",
     "AsyncAdmin",
     "AsyncProducer",
+    "AsyncPullConsumer",
     "AsyncPushConsumer",
+    "AsyncTransactionProducer",
     "ConsumeResult",
     "FulmenError",
+    "LocalTransactionState",
     "Message",
     "MessageListener",
     "MessageQueue",
     "MessageView",
     "Producer",
+    "PullConsumer",
     "PushConsumer",
     "QueueSelector",
     "SendResult",
     "SendStatus",
+    "TransactionListener",
+    "TransactionProducer",
+    "TransactionSendResult",
     "__version__",
     "flush_logs",
 ]

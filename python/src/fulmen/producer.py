@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from types import TracebackType
 from typing import Any, Literal
 
 from . import _loop
 from ._native import Message, MessageQueue, NativeProducer, SendResult
-from .errors import ClosedError, InvalidArgumentError
+from ._twin import AsyncBase, SyncTwin
+from .errors import InvalidArgumentError
 
 __all__ = ["AsyncProducer", "Producer", "QueueSelector"]
 
@@ -52,7 +52,7 @@ class _ProducerOptions:
         self._options: dict[str, object] = {k: v for k, v in options.items() if v is not None}
 
 
-class AsyncProducer(_ProducerOptions):
+class AsyncProducer(_ProducerOptions, AsyncBase[NativeProducer]):
     """Sends messages to a RocketMQ cluster from asyncio code.
 
     ``namesrv`` lists name servers (``"host:port;host:port"``); the keyword options default to Apache's. Use it as
@@ -60,31 +60,13 @@ class AsyncProducer(_ProducerOptions):
     producer.aclose()``. Each ``send`` is independent, so ``asyncio.gather`` keeps many in flight.
     """
 
-    _native: NativeProducer | None = None
+    _what = "producer"
 
     async def start(self) -> AsyncProducer:
         """Starts the producer (connections open lazily on the first send); returns ``self``."""
         if self._native is None:
             self._native = await NativeProducer.start(self.namesrv, self.group, dict(self._options))
         return self
-
-    async def __aenter__(self) -> AsyncProducer:
-        return await self.start()
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    def _started(self) -> NativeProducer:
-        if self._native is None:
-            raise ClosedError("the producer is not started: use `async with` or `await producer.start()`")
-        return self._native
-
-    @property
-    def client_id(self) -> str:
-        """This client's id as brokers see it (``ip@instance``)."""
-        return self._started().client_id
 
     async def send(
         self,
@@ -137,41 +119,19 @@ class AsyncProducer(_ProducerOptions):
             await native.shutdown()
 
 
-class Producer(_ProducerOptions):
+class Producer(_ProducerOptions, SyncTwin[AsyncProducer]):
     """The blocking twin of :class:`AsyncProducer`, with the same options and methods.
 
     Use it as ``with Producer(namesrv, group) as producer:`` or ``producer.start()`` / ``producer.close()``. Calls
     release the GIL while they wait, and Ctrl-C interrupts them.
     """
 
-    _aio: AsyncProducer | None = None
+    _what = "producer"
 
-    def start(self) -> Producer:
-        """Starts the producer; returns ``self``."""
-        if self._aio is None:
-            aio = AsyncProducer(self.namesrv, self.group)
-            aio._options = dict(self._options)
-            _loop.run(aio.start())
-            self._aio = aio
-        return self
-
-    def __enter__(self) -> Producer:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def _started(self) -> AsyncProducer:
-        if self._aio is None:
-            raise ClosedError("the producer is not started: use `with` or `producer.start()`")
-        return self._aio
-
-    @property
-    def client_id(self) -> str:
-        """This client's id as brokers see it (``ip@instance``)."""
-        return self._started().client_id
+    def _make_async(self) -> AsyncProducer:
+        aio = AsyncProducer(self.namesrv, self.group)
+        aio._options = dict(self._options)
+        return aio
 
     def send(
         self,
@@ -195,9 +155,3 @@ class Producer(_ProducerOptions):
     def queues(self, topic: str) -> list[MessageQueue]:
         """See :meth:`AsyncProducer.queues`."""
         return _loop.run(self._started().queues(topic))
-
-    def close(self) -> None:
-        """Unregisters the producer and closes its connections; idempotent."""
-        aio, self._aio = self._aio, None
-        if aio is not None:
-            _loop.run(aio.aclose())

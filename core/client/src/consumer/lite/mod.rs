@@ -229,8 +229,9 @@ impl LitePullConsumer {
     }
 
     /// The next batch of one queue (at most `pull_batch_size` messages), waiting up to `timeout`; empty when
-    /// nothing arrived in time. With auto commit on, first commits the consumed offsets once per
-    /// `auto_commit_interval`.
+    /// nothing arrived in time, and at once when [`shutdown`](Self::shutdown) begins during the wait (so a host
+    /// closing the consumer never has to abandon a poll that may already hold a batch). With auto commit on, first
+    /// commits the consumed offsets once per `auto_commit_interval`.
     pub async fn poll(&self, timeout: Duration) -> Result<Vec<MessageView>> {
         let inner = self.inner();
         inner.ensure_running()?;
@@ -238,7 +239,13 @@ impl LitePullConsumer {
             inner.maybe_auto_commit();
         }
         let deadline = Instant::now() + timeout;
-        let Some(request) = inner.buffer.take(deadline).await else {
+        // `take` never holds a batch across an await, so dropping it on shutdown loses nothing.
+        let taken = tokio::select! {
+            biased;
+            taken = inner.buffer.take(deadline) => taken,
+            () = inner.stop.cancelled() => None,
+        };
+        let Some(request) = taken else {
             return Ok(Vec::new());
         };
         let offsets: Vec<i64> = request

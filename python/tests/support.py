@@ -1,0 +1,36 @@
+"""Helpers the consumer and transaction tests share (no fixtures: those come from the fulmen pytest plugin)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from fulmen import AsyncProducer, AsyncPullConsumer, Message, MessageQueue, MessageView
+
+WAIT = 30.0
+"""How long a test waits for messages before failing."""
+
+
+async def receive(consumer: AsyncPullConsumer, count: int) -> list[MessageView]:
+    """``count`` messages from ``async for``, or fails after WAIT seconds."""
+
+    async def take() -> list[MessageView]:
+        got: list[MessageView] = []
+        async for message in consumer:
+            got.append(message)
+            if len(got) == count:
+                break
+        return got
+
+    return await asyncio.wait_for(take(), WAIT)
+
+
+async def send_to_one_queue(
+    namesrv: str, group: str, topic: str, messages: Sequence[Message | bytes], index: int = 0
+) -> MessageQueue:
+    """Sends ``messages`` (bytes become bodies) in order to queue ``index`` of ``topic``; returns that queue."""
+    async with AsyncProducer(namesrv, group) as producer:
+        queue = (await producer.queues(topic))[index]
+        for message in messages:
+            await producer.send(message if isinstance(message, Message) else Message(topic, message), queue=queue)
+    return queue
