@@ -94,6 +94,11 @@ impl NativeAdmin {
         })
     }
 
+    #[getter]
+    fn client_id(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.admin(py)?.client_id().to_owned())
+    }
+
     /// Creates or updates `topic` on every master of `cluster` or on the broker at `broker_addr`; resolves to
     /// `(broker addresses, order configuration or None)`.
     #[pyo3(signature = (topic, *, cluster=None, broker_addr=None, read_queue_nums=None, write_queue_nums=None,

@@ -256,6 +256,8 @@ _Broker = tuple[str, str, dict[int, str], str | None]
 class NativeAdmin:
     @staticmethod
     def start(namesrv: str, options: dict[str, object] | None = None) -> Awaitable[NativeAdmin]: ...
+    @property
+    def client_id(self) -> str: ...
     def create_topic(
         self,
         topic: str,

@@ -4,7 +4,6 @@ typed calls): topics, cluster, consumer progress, message lookup and offsets."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from types import TracebackType
 from typing import Literal
 
 from . import _loop
@@ -29,7 +28,8 @@ from .admin_types import (
     _millis,
     _utc,
 )
-from .errors import ClosedError, InvalidArgumentError
+from ._twin import AsyncBase, SyncTwin
+from .errors import InvalidArgumentError
 
 __all__ = ["Admin", "AsyncAdmin"]
 
@@ -62,33 +62,20 @@ class _AdminOptions:
         self._options: dict[str, object] = {k: v for k, v in options.items() if v is not None}
 
 
-class AsyncAdmin(_AdminOptions):
+class AsyncAdmin(_AdminOptions, AsyncBase[NativeAdmin]):
     """Administers a RocketMQ cluster from asyncio code.
 
     Use it as ``async with AsyncAdmin(namesrv) as admin:`` or ``await admin.start()`` / ``await admin.aclose()``.
     Nothing is sent until a call is made.
     """
 
-    _native: NativeAdmin | None = None
+    _what = "admin"
 
     async def start(self) -> AsyncAdmin:
         """Starts the admin client; returns ``self``."""
         if self._native is None:
             self._native = await NativeAdmin.start(self.namesrv, dict(self._options))
         return self
-
-    async def __aenter__(self) -> AsyncAdmin:
-        return await self.start()
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    def _started(self) -> NativeAdmin:
-        if self._native is None:
-            raise ClosedError("the admin is not started: use `async with` or `await admin.start()`")
-        return self._native
 
     async def create_topic(
         self,
@@ -265,35 +252,18 @@ class AsyncAdmin(_AdminOptions):
             await native.shutdown()
 
 
-class Admin(_AdminOptions):
+class Admin(_AdminOptions, SyncTwin[AsyncAdmin]):
     """The blocking twin of :class:`AsyncAdmin`, with the same options and methods.
 
     Use it as ``with Admin(namesrv) as admin:`` or ``admin.start()`` / ``admin.close()``.
     """
 
-    _aio: AsyncAdmin | None = None
+    _what = "admin"
 
-    def start(self) -> Admin:
-        """Starts the admin client; returns ``self``."""
-        if self._aio is None:
-            aio = AsyncAdmin(self.namesrv)
-            aio._options = dict(self._options)
-            _loop.run(aio.start())
-            self._aio = aio
-        return self
-
-    def __enter__(self) -> Admin:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def _started(self) -> AsyncAdmin:
-        if self._aio is None:
-            raise ClosedError("the admin is not started: use `with` or `admin.start()`")
-        return self._aio
+    def _make_async(self) -> AsyncAdmin:
+        aio = AsyncAdmin(self.namesrv)
+        aio._options = dict(self._options)
+        return aio
 
     def create_topic(
         self,
@@ -404,9 +374,3 @@ class Admin(_AdminOptions):
     def reset_offset_by_time(self, topic: str, group: str, when: datetime, *, force: bool = True) -> ResetOffsetResult:
         """See :meth:`AsyncAdmin.reset_offset_by_time`."""
         return _loop.run(self._started().reset_offset_by_time(topic, group, when, force=force))
-
-    def close(self) -> None:
-        """Closes every connection; idempotent."""
-        aio, self._aio = self._aio, None
-        if aio is not None:
-            _loop.run(aio.aclose())

@@ -15,12 +15,11 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from os import PathLike
-from types import TracebackType
 from typing import Literal
 
 from . import _loop
 from ._native import Delivery, MessageQueue, NativePushConsumer
-from .errors import ClosedError
+from ._twin import AsyncBase, SyncTwin
 from .listener import MessageListener, is_async, succeeded
 
 __all__ = ["AsyncPushConsumer", "PushConsumer"]
@@ -113,7 +112,7 @@ class _PushConsumerOptions:
         other._options = dict(self._options)
 
 
-class AsyncPushConsumer(_PushConsumerOptions):
+class AsyncPushConsumer(_PushConsumerOptions, AsyncBase[NativePushConsumer]):
     """Consumes messages pushed to ``listener`` from asyncio code.
 
     ``subscribe`` maps topics to tag expressions (``{"Orders": "*", "Audit": "TagA || TagB"}``). ``listener`` gets a
@@ -131,7 +130,7 @@ class AsyncPushConsumer(_PushConsumerOptions):
     consumer.aclose()``. The other keyword options default to Apache's.
     """
 
-    _native: NativePushConsumer | None = None
+    _what = "consumer"
     _pump: asyncio.Task[None] | None = None
     _executor: ThreadPoolExecutor | None = None
 
@@ -154,24 +153,6 @@ class AsyncPushConsumer(_PushConsumerOptions):
             self._run_pump(native, executor), name=f"fulmen-pump-{self.group}"
         )
         return self
-
-    async def __aenter__(self) -> AsyncPushConsumer:
-        return await self.start()
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    def _started(self) -> NativePushConsumer:
-        if self._native is None:
-            raise ClosedError("the consumer is not started: use `async with` or `await consumer.start()`")
-        return self._native
-
-    @property
-    def client_id(self) -> str:
-        """This client's id as brokers see it (``ip@instance``)."""
-        return self._started().client_id
 
     def assigned_queues(self) -> list[MessageQueue]:
         """The queues this consumer owns now, sorted."""
@@ -252,41 +233,19 @@ class AsyncPushConsumer(_PushConsumerOptions):
         delivery.ack(ok)
 
 
-class PushConsumer(_PushConsumerOptions):
+class PushConsumer(_PushConsumerOptions, SyncTwin[AsyncPushConsumer]):
     """The blocking twin of :class:`AsyncPushConsumer`, with the same options and methods.
 
     Use it as ``with PushConsumer(...) as consumer:`` or ``consumer.start()`` / ``consumer.close()``. A plain-function
     listener runs on the thread pool; a coroutine-function listener runs on Fulmen's background event loop.
     """
 
-    _aio: AsyncPushConsumer | None = None
+    _what = "consumer"
 
-    def start(self) -> PushConsumer:
-        """Starts consuming; returns ``self``."""
-        if self._aio is None:
-            aio = AsyncPushConsumer(self.namesrv, self.group, subscribe={}, listener=self.listener)
-            self._copy_into(aio)
-            _loop.run(aio.start())
-            self._aio = aio
-        return self
-
-    def __enter__(self) -> PushConsumer:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def _started(self) -> AsyncPushConsumer:
-        if self._aio is None:
-            raise ClosedError("the consumer is not started: use `with` or `consumer.start()`")
-        return self._aio
-
-    @property
-    def client_id(self) -> str:
-        """This client's id as brokers see it (``ip@instance``)."""
-        return self._started().client_id
+    def _make_async(self) -> AsyncPushConsumer:
+        aio = AsyncPushConsumer(self.namesrv, self.group, subscribe={}, listener=self.listener)
+        self._copy_into(aio)
+        return aio
 
     def assigned_queues(self) -> list[MessageQueue]:
         """See :meth:`AsyncPushConsumer.assigned_queues`."""
@@ -309,9 +268,3 @@ class PushConsumer(_PushConsumerOptions):
     def resume(self) -> None:
         """See :meth:`AsyncPushConsumer.resume`."""
         self._started().resume()
-
-    def close(self) -> None:
-        """See :meth:`AsyncPushConsumer.aclose`; idempotent."""
-        aio, self._aio = self._aio, None
-        if aio is not None:
-            _loop.run(aio.aclose())

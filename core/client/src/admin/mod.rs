@@ -60,6 +60,11 @@ impl Admin {
         &self.inner.config
     }
 
+    /// The client id this admin client announces (`ip@instanceName`).
+    pub fn client_id(&self) -> &str {
+        self.inner.instance.client_id()
+    }
+
     /// Closes every connection. Idempotent.
     pub async fn shutdown(&self) {
         self.inner.instance.shutdown().await;
