@@ -289,23 +289,9 @@ fn lite_and_push_consumers_get_every_message_from_the_start() {
     );
     for api in ["lite", "push"] {
         let group = format!("bench_api_{api}");
-        let consumed = fulmen(&[
-            "bench",
-            "consumer",
-            "-n",
-            ns,
-            "-t",
-            topic,
-            "--api",
-            api,
-            "-g",
-            &group,
-            "--from-start",
-            "-q",
-            "300",
-            "-d",
-            "60",
-        ]);
+        let line =
+            format!("bench consumer -n {ns} -t {topic} --api {api} -g {group} --from-start -q 300 -d 60");
+        let consumed = fulmen(&line.split(' ').collect::<Vec<_>>());
         assert!(
             consumed.starts_with(&format!("topic: {topic}, api: {api}, ")),
             "{consumed}"

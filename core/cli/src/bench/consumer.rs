@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 use super::args::ConsumerArgs;
 use super::control::{self, pause};
 use super::report::{Kind, Progress, say};
-use super::tally::{Tally, interrupt_token};
+use super::tally::{Tally, interrupt_token, limits};
 
 /// How long one pull may take.
 const PULL_TIMEOUT: Duration = Duration::from_secs(3);
@@ -139,8 +139,7 @@ async fn bench(
 ) -> Result<(), Box<dyn Error>> {
     let tasks = args.tasks(cursors.len());
     say(&format!(
-        "topic: {}, api: raw, namesrv: {}, group: {}, queues: {}, tasks: {tasks}, batch: {}, from: {}, expression: {}, \
-         messages: {}, duration: {}, header: {}",
+        "topic: {}, api: raw, namesrv: {}, group: {}, queues: {}, tasks: {tasks}, batch: {}, from: {}, {}",
         args.common.topic,
         args.common.namesrv,
         args.group,
@@ -151,17 +150,7 @@ async fn bench(
         } else {
             "newest offset"
         },
-        args.tags,
-        if args.messages == 0 {
-            "no limit".to_owned()
-        } else {
-            args.messages.to_string()
-        },
-        plan.duration.map_or_else(
-            || "until Ctrl-C".to_owned(),
-            |d| format!("{:.1} s", d.as_secs_f64())
-        ),
-        args.common.header.name(),
+        limits(args, plan.duration),
     ));
     let shared = Arc::new(Shared {
         consumer: consumer.clone(),

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::args::ConsumerArgs;
 use super::control::{self, Plan};
 use super::report::{Kind, Progress, say};
-use super::tally::Tally;
+use super::tally::{Tally, limits};
 
 /// How long the consumer tasks get to finish once the run stops.
 pub const DRAIN: Duration = Duration::from_secs(5);
@@ -39,8 +39,7 @@ pub async fn measure(
         .duration
         .map(|d| d.saturating_sub(started.elapsed()).max(plan.warmup));
     say(&format!(
-        "topic: {}, api: {}, namesrv: {}, group: {}, from: {}, expression: {}, messages: {}, duration: {}, \
-         header: {}",
+        "topic: {}, api: {}, namesrv: {}, group: {}, from: {}, {}",
         args.common.topic,
         args.api.name(),
         args.common.namesrv,
@@ -50,17 +49,7 @@ pub async fn measure(
         } else {
             "last offset"
         },
-        args.tags,
-        if args.messages == 0 {
-            "no limit".to_owned()
-        } else {
-            args.messages.to_string()
-        },
-        plan.duration.map_or_else(
-            || "until Ctrl-C".to_owned(),
-            |d| format!("{:.1} s", d.as_secs_f64())
-        ),
-        args.common.header.name(),
+        limits(args, plan.duration),
     ));
     let mut progress = Progress::new(Kind::Consumer);
     let (_, timeline) = control::drive(

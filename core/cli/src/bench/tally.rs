@@ -1,7 +1,8 @@
 //! What every `fulmen bench consumer` mode records per message received, whoever receives it (raw pulls, the lite
 //! pull consumer's poll, the push consumer's listener): the count and bytes, the born-to-consumer and
 //! store-to-consumer latencies (timestamps in ms, so a 1 ms resolution), the span from the first to the last
-//! arrival, and the stop once `--messages` is reached. Also the end-of-run lines all modes print.
+//! arrival, and the stop once `--messages` is reached. Also the end-of-run lines all modes print, and the limits
+//! their header lines show.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -10,6 +11,7 @@ use fulmen_client::MessageView;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::args::ConsumerArgs;
 use super::control::Timeline;
 use super::report::{self, Kind, Summary, say};
 use super::stats::Stats;
@@ -82,6 +84,24 @@ impl Tally {
             ));
         }
     }
+}
+
+/// The end of a header line: `expression: *, messages: 100, duration: 10.0 s, header: JSON`.
+pub fn limits(args: &ConsumerArgs, duration: Option<Duration>) -> String {
+    format!(
+        "expression: {}, messages: {}, duration: {}, header: {}",
+        args.tags,
+        if args.messages == 0 {
+            "no limit".to_owned()
+        } else {
+            args.messages.to_string()
+        },
+        duration.map_or_else(
+            || "until Ctrl-C".to_owned(),
+            |d| format!("{:.1} s", d.as_secs_f64())
+        ),
+        args.common.header.name(),
+    )
 }
 
 /// A token cancelled at the first Ctrl-C or SIGTERM.
