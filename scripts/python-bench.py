@@ -10,8 +10,10 @@ Starts a LocalCluster (``fulmen.testing``) and measures, on topic ``BenchmarkTes
   once beforehand (``--consume-messages``) from its first offset;
 
 and, against the same cluster, the Rust client's ``fulmen bench producer`` after each send case with the same
-message size and concurrency, and ``fulmen bench consumer --from-start`` once on the consume cases' topic. It prints
-msg/s (and p50/p99 send latency) per case, and the python/rust ratio. A consume case's window ends early when the
+message size and concurrency, and on the consume cases' topic the Rust client's own consumers through ``fulmen bench
+consumer --from-start``: ``--api lite`` (its LitePullConsumer, under both Python pull consumers) for the pull rows and
+``--api push`` (its PushConsumer, under both Python push consumers) for the push rows, each once, in a new group. It
+prints msg/s (and p50/p99 send latency) per case, and the python/rust ratio. A consume case's window ends early when the
 backlog runs out (the Rust side reports that rate too: "Consume TPS while active").
 
 Use the release build: ``pip install ./python`` (maturin builds release) and ``cargo build --release -p fulmen-cli``.
@@ -398,17 +400,18 @@ def push_case(namesrv: str, backlog: Backlog, tally: Tally) -> Result | str:
 
 @dataclass(frozen=True)
 class ConsumeCase:
-    """A consume case; all are compared with the same ``fulmen bench consumer`` run."""
+    """A consume case, compared with the ``fulmen bench consumer --api <rust_api>`` run: the Rust consumer it wraps."""
 
     name: str
     run: Callable[[str, Backlog, Tally], Result | str]
+    rust_api: str
 
 
 CONSUME_CASES = [
-    ConsumeCase("consume, AsyncPullConsumer", async_pull_case),
-    ConsumeCase("consume, PullConsumer", pull_case),
-    ConsumeCase("consume, AsyncPushConsumer", async_push_case),
-    ConsumeCase("consume, PushConsumer", push_case),
+    ConsumeCase("consume, AsyncPullConsumer", async_pull_case, "lite"),
+    ConsumeCase("consume, PullConsumer", pull_case, "lite"),
+    ConsumeCase("consume, AsyncPushConsumer", async_push_case, "push"),
+    ConsumeCase("consume, PushConsumer", push_case, "push"),
 ]
 
 
@@ -454,15 +457,18 @@ ACTIVE = re.compile(r"Consume TPS while active: ([\d.]+)")
 RUST_CONSUME_WARMUP = 1
 
 
-def rust_consume_case(cli: Path, namesrv: str, backlog: Backlog, warmup: float, duration: float) -> Result | str:
-    """Runs ``fulmen bench consumer --from-start`` on the backlog's topic (a new group; it pulls every queue from
-    its oldest offset with the pull primitive and stops when the backlog is read) and parses its summary. Its rate
-    is the one "while active", from the end of its warm-up to the last message, as the Python cases' window ends
-    when the backlog runs out. It reads several times faster than the Python consumers, so its warm-up is at most
-    ``RUST_CONSUME_WARMUP`` (it pulls at full rate within its first second): a longer one would eat the backlog."""
+def rust_consume_case(
+    cli: Path, namesrv: str, backlog: Backlog, api: str, warmup: float, duration: float
+) -> Result | str:
+    """Runs ``fulmen bench consumer --api <api> --from-start`` on the backlog's topic (a new group reading from the
+    first offset with the Rust LitePullConsumer or PushConsumer, client defaults; it stops when the backlog is read)
+    and parses its summary. Its rate is the one "while active", from the end of its warm-up to the last message, as
+    the Python cases' window ends when the backlog runs out. It may read faster than the Python consumers, so its
+    warm-up is at most ``RUST_CONSUME_WARMUP``: a longer one could eat the backlog."""
     whole = max(1, round(warmup + duration))
     out = run_bench(cli, "consumer", namesrv, backlog.topic, whole, min(whole - 1, round(warmup), RUST_CONSUME_WARMUP),
-                    "--group", group_for("rust-consume"), "--from-start", "--messages", str(backlog.messages))
+                    "--api", api, "--group", group_for(f"rust-{api}"), "--from-start",
+                    "--messages", str(backlog.messages))
     complete, active = CONSUMED.search(out), ACTIVE.search(out)
     if complete is None:
         return out if out.startswith("failed") else "failed (no summary in the output)"
@@ -512,18 +518,19 @@ def consume_rows(
     namesrv: str, body: bytes, args: argparse.Namespace, rust_cli: Path | None, rust_note: str
 ) -> list[tuple[str, Result | str, Result | str | None]]:
     """Fills a fresh topic once, then runs every consume case on it (each in a new group, from the first offset),
-    and ``fulmen bench consumer`` once on it for the comparison."""
+    and ``fulmen bench consumer --api <api>`` once per Rust consumer the cases wrap, for the comparison."""
     topic = f"PyBenchConsume{os.getpid()}"
     backlog = fill(namesrv, topic, body, args.consume_messages)
     print(f"  backlog: {backlog.messages:,} messages on {topic}, filled at {backlog.fill_rate:,.0f} msg/s", flush=True)
-    rust: Result | str = rust_note
+    rust: dict[str, Result | str] = {}
     if rust_cli is not None:
-        rust = rust_consume_case(rust_cli, namesrv, backlog, args.warmup, args.duration)
-        print(f"  consume, rust bench consumer: {cells(rust)[0]} msg/s", flush=True)
+        for api in dict.fromkeys(case.rust_api for case in CONSUME_CASES):
+            rust[api] = rust_consume_case(rust_cli, namesrv, backlog, api, args.warmup, args.duration)
+            print(f"  consume, rust bench consumer --api {api}: {cells(rust[api])[0]} msg/s", flush=True)
     rows: list[tuple[str, Result | str, Result | str | None]] = []
     for case in CONSUME_CASES:
         python = case.run(namesrv, backlog, Tally(args.warmup, args.duration, backlog.messages))
-        rows.append((case.name, python, rust))
+        rows.append((case.name, python, rust.get(case.rust_api, rust_note)))
         print(f"  {case.name}: python {cells(python)[0]} msg/s", flush=True)
     return rows
 

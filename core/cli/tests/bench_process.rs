@@ -1,6 +1,7 @@
 //! `fulmen bench producer` and `fulmen bench consumer` as processes against a `fulmen cluster` process: the
 //! producer's summary counts the messages the consumer then gets back, nothing fails, and a run ends by itself
-//! (duration or message count) or at SIGINT with its summary. Every process is bounded in time.
+//! (duration or message count) or at SIGINT with its summary; the lite pull and push consumer modes get every
+//! message from the start too. Every process is bounded in time.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::io::{BufRead, BufReader, Read};
@@ -273,6 +274,49 @@ fn consumer_from_the_newest_offset_gets_what_is_sent_while_it_runs() {
     assert!(status.success(), "{status}\n{rest}");
     assert_eq!(number_after(&rest, "[Complete] Receive Total: "), 400, "{rest}");
     assert!(rest.contains("(message count reached)"), "{rest}");
+}
+
+#[test]
+fn lite_and_push_consumers_get_every_message_from_the_start() {
+    let cluster = Cluster::start();
+    let ns = cluster.namesrv.as_str();
+    let topic = "BenchApiTest";
+    assert_eq!(
+        sent(&fulmen(&[
+            "bench", "producer", "-n", ns, "-t", topic, "-q", "300", "-w", "3",
+        ])),
+        300
+    );
+    for api in ["lite", "push"] {
+        let group = format!("bench_api_{api}");
+        let line =
+            format!("bench consumer -n {ns} -t {topic} --api {api} -g {group} --from-start -q 300 -d 60");
+        let consumed = fulmen(&line.split(' ').collect::<Vec<_>>());
+        assert!(
+            consumed.starts_with(&format!("topic: {topic}, api: {api}, ")),
+            "{consumed}"
+        );
+        assert!(consumed.contains("from: first offset"), "{consumed}");
+        assert_eq!(
+            number_after(&consumed, "[Complete] Receive Total: "),
+            300,
+            "{consumed}"
+        );
+        assert_eq!(
+            number_after(complete_line(&consumed), "| Pull Failed: "),
+            0,
+            "{consumed}"
+        );
+        assert!(consumed.contains("(message count reached)"), "{consumed}");
+        assert!(
+            consumed.contains("S2C RT(ms), stored to consumed: avg "),
+            "{consumed}"
+        );
+        assert!(
+            consumed.contains(&format!("of group {group} shut down")),
+            "{consumed}"
+        );
+    }
 }
 
 #[test]

@@ -170,6 +170,28 @@ impl ProducerArgs {
     }
 }
 
+/// Which consumer API `fulmen bench consumer` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConsumerApi {
+    /// Tasks pulling the queues directly with the pull primitive (`--threads`, `--batch`, `--idle-wait-ms`).
+    Raw,
+    /// A `LitePullConsumer` subscribed to the topic, polled in a loop (the client's own pull settings).
+    Lite,
+    /// A `PushConsumer` whose listener counts the messages, one per call (the client's own settings).
+    Push,
+}
+
+impl ConsumerApi {
+    /// The name shown in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConsumerApi::Raw => "raw",
+            ConsumerApi::Lite => "lite",
+            ConsumerApi::Push => "push",
+        }
+    }
+}
+
 /// The default number of pulling tasks of the consumer, for a topic with that many queues or more.
 const DEFAULT_MAX_PULL_TASKS: usize = 8;
 
@@ -178,15 +200,20 @@ const DEFAULT_MAX_PULL_TASKS: usize = 8;
 pub struct ConsumerArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Concurrent pulling tasks, each pulling its share of the topic's queues in turn [default: one per queue,
+    /// The consumer API measured: raw pulls from tasks, the lite pull consumer's poll loop, or the push
+    /// consumer's listener.
+    #[arg(long, value_enum, default_value_t = ConsumerApi::Raw)]
+    pub api: ConsumerApi,
+    /// With `--api raw`: concurrent pulling tasks, each pulling its share of the topic's queues in turn [default: one per queue,
     /// at most 8: pulls are not held by the broker, so more tasks mostly add empty pulls].
     #[arg(short = 'w', long, value_name = "TASKS")]
     pub threads: Option<usize>,
-    /// Messages asked for by one pull.
+    /// With `--api raw`: messages asked for by one pull.
     #[arg(short = 'b', long, default_value_t = 32)]
     pub batch: i32,
-    /// Start at the oldest message of each queue instead of the newest (the queue's max offset at start); the
-    /// end-to-end latency then includes how long the backlog waited.
+    /// Start at the oldest message of each queue instead of the newest (the queue's max offset at start; with
+    /// `--api lite|push` the group's consume-from-first instead of consume-from-last offset, which applies to a
+    /// group without stored offsets); the end-to-end latency then includes how long the backlog waited.
     #[arg(long)]
     pub from_start: bool,
     /// The subscription expression (`*`, `TagA`, `TagA || TagB`).
@@ -195,10 +222,11 @@ pub struct ConsumerArgs {
     /// Stop after receiving this many messages (0: no limit; the duration still applies).
     #[arg(short = 'q', long, default_value_t = 0)]
     pub messages: u64,
-    /// The consumer group; its offsets on the broker are updated when the run ends.
+    /// The consumer group; its offsets on the broker are updated when the run ends (by the consumer itself with
+    /// `--api lite|push`).
     #[arg(short = 'g', long, default_value = "benchmark_consumer")]
     pub group: String,
-    /// Longest pause, in milliseconds, after a round of pulls found nothing (the pause starts at 1 ms and
+    /// With `--api raw`: longest pause, in milliseconds, after a round of pulls found nothing (the pause starts at 1 ms and
     /// doubles while queues stay empty); bounds the delivery latency of an idle consumer.
     #[arg(long, default_value_t = 16, value_name = "MS")]
     pub idle_wait_ms: u64,
@@ -285,8 +313,12 @@ mod tests {
         assert!(args.from_start);
         assert_eq!((args.batch, args.messages, args.threads), (64, 10, None));
         assert_eq!(args.tags, "*");
+        assert_eq!(args.api, ConsumerApi::Raw);
         assert_eq!((args.tasks(4), args.tasks(1024), args.tasks(0)), (4, 8, 1));
         args.validate().unwrap();
+        let push = Consumer::try_parse_from(["c", "--api", "push"]).unwrap().args;
+        assert_eq!(push.api.name(), "push");
+        assert!(Consumer::try_parse_from(["c", "--api", "other"]).is_err());
         let bad = Consumer::try_parse_from(["c", "-b", "0"]).unwrap().args;
         assert!(bad.validate().is_err());
     }

@@ -1,4 +1,4 @@
-//! `fulmen bench consumer`: pulls every queue of a topic from concurrent tasks, from the newest offset (or the
+//! `fulmen bench consumer --api raw` (the default): pulls every queue of a topic from concurrent tasks, from the newest offset (or the
 //! oldest with `--from-start`), and reports the receive rate and the end-to-end latency of each message: now
 //! minus its born timestamp (B2C, producer clock to consumer clock, so only meaningful on one machine or with
 //! synchronised clocks) and now minus its store timestamp (S2C), as Apache's benchmark consumer does, with
@@ -8,19 +8,18 @@
 //! (1 ms, doubling up to `--idle-wait-ms`) before pulling again.
 
 use std::error::Error;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::Duration;
 
-use fulmen_client::{ErrorKind, MessageQueue, MessageView, PullConsumer, PullConsumerConfig, PullStatus};
+use fulmen_client::{ErrorKind, MessageQueue, PullConsumer, PullConsumerConfig, PullStatus};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::args::ConsumerArgs;
 use super::control::{self, pause};
-use super::report::{self, Kind, Progress, Summary, say};
-use super::stats::Stats;
-use crate::signal::StopSignals;
+use super::report::{Kind, Progress, say};
+use super::tally::{Tally, interrupt_token, limits};
 
 /// How long one pull may take.
 const PULL_TIMEOUT: Duration = Duration::from_secs(3);
@@ -37,12 +36,7 @@ struct Shared {
     expression: String,
     batch: i32,
     max_idle: Duration,
-    stats: Stats,
-    stop: CancellationToken,
-    /// Stop once this many messages were received (0: no limit).
-    budget: u64,
-    /// When the first and the last batch arrived.
-    span: Mutex<Option<(Instant, Instant)>>,
+    tally: Tally,
 }
 
 /// Where a task is in one queue.
@@ -61,15 +55,7 @@ struct Cursor {
 pub async fn run(args: ConsumerArgs) -> Result<(), Box<dyn Error>> {
     args.validate()?;
     let mut plan = args.common.plan(Duration::from_secs(5))?;
-    let interrupted = CancellationToken::new();
-    let signals = StopSignals::install()?;
-    tokio::spawn({
-        let interrupted = interrupted.clone();
-        async move {
-            signals.wait().await;
-            interrupted.cancel();
-        }
-    });
+    let interrupted = interrupt_token()?;
     let started = Instant::now();
     let mut config = PullConsumerConfig::new(args.common.namesrv.clone(), args.group.clone());
     config.client.serialize_type = args.common.header.serialize_type();
@@ -153,8 +139,7 @@ async fn bench(
 ) -> Result<(), Box<dyn Error>> {
     let tasks = args.tasks(cursors.len());
     say(&format!(
-        "topic: {}, namesrv: {}, group: {}, queues: {}, tasks: {tasks}, batch: {}, from: {}, expression: {}, \
-         messages: {}, duration: {}, header: {}",
+        "topic: {}, api: raw, namesrv: {}, group: {}, queues: {}, tasks: {tasks}, batch: {}, from: {}, {}",
         args.common.topic,
         args.common.namesrv,
         args.group,
@@ -165,27 +150,14 @@ async fn bench(
         } else {
             "newest offset"
         },
-        args.tags,
-        if args.messages == 0 {
-            "no limit".to_owned()
-        } else {
-            args.messages.to_string()
-        },
-        plan.duration.map_or_else(
-            || "until Ctrl-C".to_owned(),
-            |d| format!("{:.1} s", d.as_secs_f64())
-        ),
-        args.common.header.name(),
+        limits(args, plan.duration),
     ));
     let shared = Arc::new(Shared {
         consumer: consumer.clone(),
         expression: args.tags.clone(),
         batch: args.batch,
         max_idle: Duration::from_millis(args.idle_wait_ms.max(1)),
-        stats: Stats::new(2),
-        stop: CancellationToken::new(),
-        budget: args.messages,
-        span: Mutex::new(None),
+        tally: Tally::new(args.messages),
     });
     let mut assigned: Vec<Vec<Cursor>> = vec![Vec::new(); tasks];
     for (index, cursor) in cursors.into_iter().enumerate() {
@@ -197,12 +169,12 @@ async fn bench(
     }
     let mut progress = Progress::new(Kind::Consumer);
     let (results, timeline) = control::drive(
-        &shared.stats,
-        &shared.stop,
+        &shared.tally.stats,
+        &shared.tally.stop,
         interrupted.cancelled_owned(),
         workers,
         plan,
-        |elapsed| progress.tick(&shared.stats, elapsed),
+        |elapsed| progress.tick(&shared.tally.stats, elapsed),
     )
     .await;
 
@@ -216,21 +188,7 @@ async fn bench(
             }
         }
     }
-    let summary = Summary::of(Kind::Consumer, &shared.stats, &timeline);
-    for line in summary.lines() {
-        say(&line);
-    }
-    let span = *shared.span.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((first, last)) = span {
-        // A drained backlog or a producer that stopped early leaves the consumer idle: the rate while messages
-        // were arriving says more than the rate over the whole run.
-        let active = last.saturating_duration_since(first.max(timeline.measured_from));
-        say(&format!(
-            "Active: {:.3} s from the first to the last message received | Consume TPS while active: {:.1}",
-            active.as_secs_f64(),
-            report::rate(summary.measured.succeeded, active.as_secs_f64())
-        ));
-    }
+    shared.tally.print_summary(&timeline);
     let advanced: i64 = cursors.iter().map(|c| c.offset - c.start).sum();
     let lag: i64 = cursors.iter().map(|c| (c.max_offset - c.offset).max(0)).sum();
     say(&format!(
@@ -244,10 +202,10 @@ async fn bench(
 /// Pulls the task's queues in turn until the run stops; returns the cursors where they ended.
 async fn pull_loop(shared: Arc<Shared>, mut cursors: Vec<Cursor>) -> Vec<Cursor> {
     let mut idle = IDLE_MIN;
-    'run: while !shared.stop.is_cancelled() {
+    'run: while !shared.tally.stop.is_cancelled() {
         let mut found = false;
         for cursor in &mut cursors {
-            if shared.stop.is_cancelled() {
+            if shared.tally.stop.is_cancelled() {
                 break 'run;
             }
             let pulled = shared
@@ -266,17 +224,17 @@ async fn pull_loop(shared: Arc<Shared>, mut cursors: Vec<Cursor>) -> Vec<Cursor>
                     match result.status {
                         PullStatus::Found => {
                             found = true;
-                            shared.record(&result.messages);
+                            shared.tally.record(&result.messages);
                         }
                         PullStatus::NoNewMsg | PullStatus::NoMatchedMsg => {}
-                        PullStatus::OffsetIllegal => shared.stats.note("OFFSET_MOVED"),
+                        PullStatus::OffsetIllegal => shared.tally.stats.note("OFFSET_MOVED"),
                     }
                     cursor.offset = result.next_begin_offset;
                 }
                 Err(error) => {
                     tracing::debug!(%error, queue = %cursor.queue, "pull failed");
-                    shared.stats.record_failure(error.code());
-                    if !pause(&shared.stop, BACKOFF_AFTER_FAILURE).await {
+                    shared.tally.stats.record_failure(error.code());
+                    if !pause(&shared.tally.stop, BACKOFF_AFTER_FAILURE).await {
                         break 'run;
                     }
                 }
@@ -285,59 +243,11 @@ async fn pull_loop(shared: Arc<Shared>, mut cursors: Vec<Cursor>) -> Vec<Cursor>
         if found {
             idle = IDLE_MIN;
         } else {
-            if !pause(&shared.stop, idle).await {
+            if !pause(&shared.tally.stop, idle).await {
                 break;
             }
             idle = (idle * 2).min(shared.max_idle);
         }
     }
     cursors
-}
-
-impl Shared {
-    /// Records a pulled batch, and stops the run once the budget is reached.
-    fn record(&self, messages: &[MessageView]) {
-        {
-            let arrived = Instant::now();
-            let mut span = self.span.lock().unwrap_or_else(PoisonError::into_inner);
-            let first = span.map_or(arrived, |(first, _)| first);
-            *span = Some((first, arrived));
-        }
-        let now = unix_millis();
-        let mut born = Vec::with_capacity(messages.len());
-        let mut stored = Vec::with_capacity(messages.len());
-        let mut bytes = 0;
-        for message in messages {
-            born.push(millis_since(message.born_timestamp, now));
-            stored.push(millis_since(message.store_timestamp, now));
-            bytes += message.body.len() as u64;
-        }
-        self.stats.record(messages.len() as u64, bytes, &[&born, &stored]);
-        if self.budget > 0 && self.stats.counters().succeeded >= self.budget {
-            self.stop.cancel();
-        }
-    }
-}
-
-/// The time from `then` to `now`, both in ms since the Unix epoch; zero when the clocks disagree.
-fn millis_since(then: i64, now: i64) -> Duration {
-    Duration::from_millis(u64::try_from(now.saturating_sub(then)).unwrap_or(0))
-}
-
-fn unix_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn latencies_from_timestamps() {
-        assert_eq!(millis_since(1_000, 1_250), Duration::from_millis(250));
-        assert_eq!(millis_since(1_250, 1_000), Duration::ZERO);
-        assert!(unix_millis() > 1_600_000_000_000);
-    }
 }
