@@ -12,8 +12,8 @@ use std::time::Duration;
 use lite_support::{POLL, body, bounded, next_offsets, poll_until, queues_of};
 
 use fulmen_client::{
-    ConsumeFromWhere, LitePullConsumer, LitePullConsumerConfig, Message, MessageQueue, MessageView, Producer,
-    ProducerConfig, PullConsumer, PullConsumerConfig,
+    Admin, AdminConfig, ConsumeFromWhere, LitePullConsumer, LitePullConsumerConfig, Message, MessageQueue,
+    MessageView, Producer, ProducerConfig, PullConsumer, PullConsumerConfig,
 };
 use fulmen_testkit::LocalCluster;
 
@@ -386,6 +386,31 @@ async fn shutdown_commits_and_persists_the_polled_offsets() {
         let polled = poll_until(&consumer, &sent).await;
         consumer.shutdown().await;
         wait_for_broker_offsets(&cluster, "CG_SHUTDOWN", &queues, &next_offsets(&polled)).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_broker_knows_a_subscribed_member_when_subscribe_returns() {
+    bounded(TEST_BOUND, async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let producer = producer(&cluster).await;
+        send(&producer, "LiteSubscribeKnown", "m", 1, "A").await;
+        let consumer = LitePullConsumer::start(config(&cluster, "CG_SUBSCRIBE_KNOWN"))
+            .await
+            .unwrap();
+        consumer.subscribe("LiteSubscribeKnown", "*").await.unwrap();
+        // No wait: subscribe's heartbeat must already have reached the topic's broker (it went nowhere when it was
+        // sent before the consumer's fresh instance knew any broker, and the first rebalance then found no member).
+        let admin = Admin::start(AdminConfig::new(cluster.namesrv_addr()))
+            .await
+            .unwrap();
+        let connection = admin.consumer_connection("CG_SUBSCRIBE_KNOWN").await.unwrap();
+        let connection = connection.expect("the broker lists the group's member");
+        assert_eq!(connection.connection_set.len(), 1);
+        assert!(connection.subscription_table.contains_key("LiteSubscribeKnown"));
+        consumer.shutdown().await;
+        admin.shutdown().await;
     })
     .await;
 }

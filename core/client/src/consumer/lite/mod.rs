@@ -191,10 +191,12 @@ impl LitePullConsumer {
                 unix_millis(),
             ));
         inner.register_with_heartbeat();
-        inner.instance.heartbeat_all_brokers().await;
+        // The route first: a new instance knows no broker until then, and the heartbeat must reach the topic's
+        // brokers before the rebalance asks them for the group's members.
         if let Err(error) = inner.instance.update_route(topic).await {
             tracing::warn!(topic, %error, "no route for the subscribed topic yet");
         }
+        inner.instance.heartbeat_all_brokers().await;
         inner.rebalance.wakeup();
         Ok(())
     }
