@@ -396,21 +396,27 @@ async fn the_broker_knows_a_subscribed_member_when_subscribe_returns() {
         let cluster = LocalCluster::start().await.unwrap();
         let producer = producer(&cluster).await;
         send(&producer, "LiteSubscribeKnown", "m", 1, "A").await;
+        // The send created the topic; the broker registers it with the name server asynchronously.
+        let admin = Admin::start(AdminConfig::new(cluster.namesrv_addr()))
+            .await
+            .unwrap();
+        while admin.topic_route("LiteSubscribeKnown").await.is_err() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        admin.shutdown().await;
         let consumer = LitePullConsumer::start(config(&cluster, "CG_SUBSCRIBE_KNOWN"))
             .await
             .unwrap();
         consumer.subscribe("LiteSubscribeKnown", "*").await.unwrap();
         // No wait: subscribe's heartbeat must already have reached the topic's broker (it went nowhere when it was
         // sent before the consumer's fresh instance knew any broker, and the first rebalance then found no member).
-        let admin = Admin::start(AdminConfig::new(cluster.namesrv_addr()))
-            .await
-            .unwrap();
-        let connection = admin.consumer_connection("CG_SUBSCRIBE_KNOWN").await.unwrap();
-        let connection = connection.expect("the broker lists the group's member");
+        // The broker is asked directly: the name server learns the group's retry topic only when the broker next
+        // registers, which is asynchronous.
+        let broker = cluster.broker_addr(0).unwrap().to_string();
+        let connection = push_support::consumer_connection(&broker, "CG_SUBSCRIBE_KNOWN").await;
         assert_eq!(connection.connection_set.len(), 1);
         assert!(connection.subscription_table.contains_key("LiteSubscribeKnown"));
         consumer.shutdown().await;
-        admin.shutdown().await;
     })
     .await;
 }
