@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from fulmen import AsyncProducer, AsyncPullConsumer, Message, MessageQueue, MessageView
+from fulmen import AsyncAdmin, AsyncProducer, AsyncPullConsumer, Message, MessageQueue, MessageView
+from fulmen.errors import RouteNotFoundError
 
 WAIT = 30.0
 """How long a test waits for messages before failing."""
@@ -34,3 +35,18 @@ async def send_to_one_queue(
         for message in messages:
             await producer.send(message if isinstance(message, Message) else Message(topic, message), queue=queue)
     return queue
+
+
+async def wait_for_route(namesrv: str, topic: str) -> list[MessageQueue]:
+    """The readable queues of ``topic`` once the name server routes it (a broker registers a topic it created on the
+    first send asynchronously); fails after WAIT seconds."""
+
+    async def routed() -> list[MessageQueue]:
+        async with AsyncAdmin(namesrv) as admin:
+            while True:
+                try:
+                    return (await admin.topic_route(topic)).read_queues
+                except RouteNotFoundError:
+                    await asyncio.sleep(0.02)
+
+    return await asyncio.wait_for(routed(), WAIT)
