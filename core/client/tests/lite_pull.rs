@@ -13,7 +13,7 @@ use lite_support::{POLL, body, bounded, next_offsets, poll_until, queues_of};
 
 use fulmen_client::{
     Admin, AdminConfig, ConsumeFromWhere, LitePullConsumer, LitePullConsumerConfig, Message, MessageQueue,
-    MessageView, Producer, ProducerConfig, PullConsumer, PullConsumerConfig,
+    MessageView, Producer, ProducerConfig, PullConsumer, PullConsumerConfig, TopicSettings, TopicTarget,
 };
 use fulmen_testkit::LocalCluster;
 
@@ -417,6 +417,41 @@ async fn the_broker_knows_a_subscribed_member_when_subscribe_returns() {
         assert_eq!(connection.connection_set.len(), 1);
         assert!(connection.subscription_table.contains_key("LiteSubscribeKnown"));
         consumer.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_topic_created_after_subscribe_is_consumed_without_waiting_for_the_periodic_heartbeat() {
+    bounded(TEST_BOUND, async {
+        let cluster = LocalCluster::start().await.unwrap();
+        let mut slow_heartbeats = config(&cluster, "CG_LATE_TOPIC");
+        slow_heartbeats.client.heartbeat_interval = Duration::from_secs(600);
+        let consumer = LitePullConsumer::start(slow_heartbeats).await.unwrap();
+        // No route yet: subscribe's heartbeat reaches no broker, and the first periodic one (at 1 s) neither.
+        consumer.subscribe("LiteLateTopic", "*").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let admin = Admin::start(AdminConfig::new(cluster.namesrv_addr()))
+            .await
+            .unwrap();
+        admin
+            .create_topic(
+                &TopicTarget::Cluster("DefaultCluster".into()),
+                &TopicSettings::new("LiteLateTopic"),
+            )
+            .await
+            .unwrap();
+        admin.shutdown().await;
+        // The next rebalance (1 s) finds the route and connects to the broker, and the heartbeat on that new
+        // connection makes the consumer a member: without it, the group stayed empty for 600 s.
+        let producer = producer(&cluster).await;
+        let sent = send(&producer, "LiteLateTopic", "late", 4, "A").await;
+        let polled = tokio::time::timeout(Duration::from_secs(20), poll_until(&consumer, &sent))
+            .await
+            .expect("consumed within 20 s");
+        assert_eq!(polled.len(), 4);
+        consumer.shutdown().await;
+        producer.shutdown().await;
     })
     .await;
 }

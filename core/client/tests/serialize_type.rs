@@ -78,6 +78,10 @@ async fn binary_header_round_trips_through_local_cluster() {
         let mut config = PullConsumerConfig::new(addr, "CG");
         config.client.serialize_type = SerializeType::RocketMq;
         let consumer = PullConsumer::start(config).await.unwrap();
+        // The broker registers the topic the send created asynchronously; the pull needs its route.
+        while consumer.fetch_message_queues("BinaryTopic").await.is_err() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         let result = consumer
             .pull(&sent.queue, "TagB", sent.queue_offset, 32, Duration::from_secs(3))
             .await

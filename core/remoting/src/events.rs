@@ -1,12 +1,13 @@
-//! `ConnectionListener`: a hook told when a server's connections open and close (the broker uses it to drop the
-//! producers and consumers of a closed connection).
+//! `ConnectionListener`: a hook told when connections open and close: a server's (the broker uses it to drop the
+//! producers and consumers of a closed connection) or a client's (a client instance heartbeats a broker it has just
+//! connected to).
 
 use crate::connection::Connection;
 
-/// Told about each connection of a server. Both methods run on the connection's own task and should return
+/// Told about each connection of a server or client. Both methods run on the connection's own task and should return
 /// quickly; spawn a task for anything slow.
 pub trait ConnectionListener: Send + Sync + 'static {
-    /// A connection was accepted. Called before its first request is read.
+    /// A connection was accepted or made. Called before its first frame is read.
     fn on_connected(&self, connection: &Connection) {
         let _ = connection;
     }

@@ -210,3 +210,36 @@ async fn the_server_learns_when_a_client_connection_closes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_client_listener_learns_of_each_connection_by_the_address_dialled() {
+    bounded(async {
+        let (server, _probe) = test_server(ServerConfig::default()).await;
+        let client = test_client();
+        let recorder = Arc::new(Recorder::default());
+        client.set_connection_listener(recorder.clone());
+        let addr = addr_of(&server);
+        for round in 0..2 {
+            client
+                .invoke(&addr, echo_request("hello"), REQUEST_TIMEOUT)
+                .await
+                .unwrap();
+            client
+                .invoke(&addr, echo_request("again"), REQUEST_TIMEOUT)
+                .await
+                .unwrap();
+            // One connection per round: the second request reuses it.
+            let opened = recorder.opened.lock().unwrap().clone();
+            assert_eq!(opened.len(), round + 1);
+            assert_eq!(opened[round].remote_addr(), addr);
+            client.close_connection(&addr);
+            opened[round].closed().await;
+        }
+        while recorder.closed.lock().unwrap().len() < 2 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        client.shutdown().await;
+        server.shutdown().await;
+    })
+    .await;
+}

@@ -1,6 +1,7 @@
 //! HEART_BEAT to the brokers in use, announcing this client's groups, and UNREGISTER_CLIENT on shutdown
 //! (`MQClientInstance.sendHeartbeatToAllBroker`, `unregisterClient`).
 
+use bytes::Bytes;
 use fulmen_protocol::body::{HeartbeatData, JsonBody, ProducerData};
 use fulmen_protocol::header::{HeartbeatRequestHeader, UnregisterClientRequestHeader};
 use fulmen_protocol::{RemotingCommand, RequestCode, ResponseCode};
@@ -29,36 +30,63 @@ impl ClientInstance {
     /// Sends one heartbeat to every known broker, or only to the masters when there is no consumer (slaves serve
     /// only reads); failures are logged, not returned.
     pub(crate) async fn heartbeat_all_brokers(&self) {
+        let Some((body, targets)) = self.prepared_heartbeat() else {
+            return;
+        };
+        for addr in targets {
+            self.send_heartbeat(&addr, body.clone()).await;
+        }
+    }
+
+    /// Sends one heartbeat to the broker at `addr` alone, if [`heartbeat_all_brokers`](Self::heartbeat_all_brokers)
+    /// would send it one; returns whether the broker accepted it.
+    pub(crate) async fn heartbeat_broker(&self, addr: &str) -> bool {
+        let Some((body, targets)) = self.prepared_heartbeat() else {
+            return false;
+        };
+        targets.iter().any(|target| target == addr) && self.send_heartbeat(addr, body).await
+    }
+
+    /// The encoded heartbeat and the brokers it goes to; `None` when there is no group to announce.
+    fn prepared_heartbeat(&self) -> Option<(Bytes, Vec<String>)> {
         let data = self.heartbeat_data();
         if data.producer_data_set.is_empty() && data.consumer_data_set.is_empty() {
-            return;
+            return None;
         }
         let body = match data.encode() {
-            Ok(body) => body,
+            Ok(body) => Bytes::from(body),
             Err(error) => {
                 tracing::warn!(%error, "could not encode the heartbeat");
-                return;
+                return None;
             }
         };
-        let timeout = self.config().rpc_timeout;
         let targets = if data.consumer_data_set.is_empty() {
             self.master_addrs()
         } else {
             self.broker_addrs()
         };
-        for addr in targets {
-            let request = RemotingCommand::request(RequestCode::HEART_BEAT)
-                .with_header(&HeartbeatRequestHeader {})
-                .with_body(body.clone());
-            match self.invoke_broker(&addr, request, timeout).await {
-                Ok(response) if response.response_code() == ResponseCode::SUCCESS => {}
-                Ok(response) => tracing::warn!(
+        Some((body, targets))
+    }
+
+    /// Sends the heartbeat `body` to `addr`; failures are logged. Returns whether the broker accepted it.
+    async fn send_heartbeat(&self, addr: &str, body: Bytes) -> bool {
+        let request = RemotingCommand::request(RequestCode::HEART_BEAT)
+            .with_header(&HeartbeatRequestHeader {})
+            .with_body(body);
+        match self.invoke_broker(addr, request, self.config().rpc_timeout).await {
+            Ok(response) if response.response_code() == ResponseCode::SUCCESS => true,
+            Ok(response) => {
+                tracing::warn!(
                     broker = addr,
                     code = %response.response_code(),
                     remark = ?response.remark,
                     "heartbeat refused"
-                ),
-                Err(error) => tracing::warn!(broker = addr, %error, "heartbeat failed"),
+                );
+                false
+            }
+            Err(error) => {
+                tracing::warn!(broker = addr, %error, "heartbeat failed");
+                false
             }
         }
     }

@@ -4,6 +4,7 @@
 //! It runs on the caller's tokio runtime. The tasks hold only a weak reference, so dropping the last handle stops
 //! them; [`ClientInstance::shutdown`] also unregisters the groups from the brokers.
 
+mod broker_connected;
 mod heartbeat;
 pub(crate) mod identity;
 mod namesrv;
@@ -13,12 +14,13 @@ mod tasks;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use fulmen_protocol::RemotingCommand;
 use fulmen_protocol::body::{ConsumerData, TopicRouteData};
 use fulmen_remoting::RemotingClient;
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -58,6 +60,8 @@ struct State {
     consumers: Vec<ConsumerData>,
     /// The periodic tasks.
     tasks: Vec<JoinHandle<()>>,
+    /// The wake-up signals of the consumers' rebalance services.
+    rebalance_wakes: Vec<Weak<Notify>>,
 }
 
 impl ClientInstance {
@@ -80,6 +84,12 @@ impl ClientInstance {
                 stop: CancellationToken::new(),
             }),
         };
+        instance
+            .inner
+            .remoting
+            .set_connection_listener(broker_connected::BrokerConnected {
+                instance: Arc::downgrade(&instance.inner),
+            });
         let tasks = tasks::spawn_periodic_tasks(&instance);
         instance.state().tasks = tasks;
         Ok(instance)
@@ -110,6 +120,27 @@ impl ClientInstance {
             .consumers
             .retain(|known| known.group_name != consumer.group_name);
         state.consumers.push(consumer);
+    }
+
+    /// Wakes `wake` (a consumer's rebalance service) whenever a broker takes a heartbeat on a new connection.
+    pub(crate) fn wake_on_new_broker(&self, wake: &Arc<Notify>) {
+        self.state().rebalance_wakes.push(Arc::downgrade(wake));
+    }
+
+    /// Asks every consumer's rebalance service for a rebalance now (Java's `rebalanceImmediately`).
+    fn wake_rebalances(&self) {
+        self.state().rebalance_wakes.retain(|wake| {
+            let Some(wake) = wake.upgrade() else {
+                return false;
+            };
+            wake.notify_one();
+            true
+        });
+    }
+
+    /// Whether [`shutdown`](Self::shutdown) has begun.
+    fn is_closed(&self) -> bool {
+        self.inner.closed.load(Ordering::Acquire)
     }
 
     /// Handles the requests with `code` a broker sends over this client's connections.

@@ -4,7 +4,7 @@
 mod pool;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use fulmen_protocol::{RemotingCommand, RequestCode};
@@ -19,6 +19,7 @@ use tracing::warn;
 use crate::config::ClientConfig;
 use crate::connection::{self, Connection, ConnectionSetup, OpaqueSequence, StopMode};
 use crate::error::{RemotingError, Result};
+use crate::events::ConnectionListener;
 use crate::processor::RequestProcessor;
 use crate::registry::ProcessorRegistry;
 use pool::ConnectionPool;
@@ -43,6 +44,7 @@ struct ClientInner {
     opaques: Arc<OpaqueSequence>,
     shutdown: CancellationToken,
     tracker: TaskTracker,
+    listener: RwLock<Option<Arc<dyn ConnectionListener>>>,
 }
 
 impl RemotingClient {
@@ -57,6 +59,7 @@ impl RemotingClient {
                 opaques: Arc::new(OpaqueSequence::default()),
                 shutdown: CancellationToken::new(),
                 tracker: TaskTracker::new(),
+                listener: RwLock::new(None),
             }),
         })
     }
@@ -74,6 +77,17 @@ impl RemotingClient {
     /// Handles requests whose code has no processor of its own with `processor`.
     pub fn set_default_processor(&self, processor: impl RequestProcessor) {
         self.inner.processors.set_default(Arc::new(processor));
+    }
+
+    /// Tells `listener` about each connection this client opens from now on (and each that closes), replacing any
+    /// earlier listener. A listener that holds this client should hold it weakly.
+    pub fn set_connection_listener(&self, listener: impl ConnectionListener) {
+        let listener: Arc<dyn ConnectionListener> = Arc::new(listener);
+        *self
+            .inner
+            .listener
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(listener);
     }
 
     /// Sends `request` to `addr` (`host:port`) and waits for the response. `timeout` covers connecting too.
@@ -157,7 +171,12 @@ impl RemotingClient {
             stop: self.inner.shutdown.clone(),
             stop_mode: StopMode::Abort,
             stop_error: RemotingError::Closed { component: "client" },
-            listener: None,
+            listener: self
+                .inner
+                .listener
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone(),
             limit_permit: None,
             tracker: self.inner.tracker.clone(),
         };

@@ -175,5 +175,5 @@ fn closing_error(end: ReadEnd, connection: &Connection) -> Option<RemotingError>
             format!("malformed frame: {error}")
         }
     };
-    Some(RemotingError::connection_closed(connection.remote(), reason))
+    Some(RemotingError::connection_closed(connection.remote_addr(), reason))
 }

@@ -95,6 +95,11 @@ impl Connection {
         self.shared.id
     }
 
+    /// The address a client dialled (`host:port`, as it was given), or the peer's address on a server.
+    pub fn remote_addr(&self) -> &str {
+        &self.shared.remote
+    }
+
     /// The peer's address.
     pub fn peer_addr(&self) -> SocketAddr {
         self.shared.peer_addr
@@ -202,10 +207,6 @@ impl Connection {
 
     pub(crate) fn closed_token(&self) -> &CancellationToken {
         &self.shared.closed
-    }
-
-    pub(crate) fn remote(&self) -> &str {
-        &self.shared.remote
     }
 
     fn encode(&self, mut command: RemotingCommand) -> Result<Bytes> {

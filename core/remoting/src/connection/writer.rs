@@ -33,7 +33,7 @@ pub(crate) async fn write_frames(
     if let Err(error) = outcome {
         info!(peer = %connection.peer_addr(), %error, "writing to the connection failed; closing it");
         connection.close_with(RemotingError::connection_closed(
-            connection.remote(),
+            connection.remote_addr(),
             format!("write failed: {error}"),
         ));
     }

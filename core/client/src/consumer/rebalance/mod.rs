@@ -100,6 +100,8 @@ impl RebalanceCore {
         offset_store: Arc<OffsetStore>,
         listener: Arc<dyn RebalanceListener>,
     ) -> Self {
+        let wake = Arc::new(Notify::new());
+        instance.wake_on_new_broker(&wake);
         RebalanceCore {
             instance,
             config,
@@ -107,7 +109,7 @@ impl RebalanceCore {
             subscriptions: Mutex::new(IndexMap::new()),
             process_queues: Mutex::new(HashMap::new()),
             listener,
-            wake: Arc::new(Notify::new()),
+            wake,
         }
     }
 
