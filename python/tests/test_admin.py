@@ -15,6 +15,7 @@ from fulmen import Admin, AsyncAdmin, Message, MessageQueue, Producer
 from fulmen.admin_types import StoredMessage
 from fulmen.errors import BrokerError, ClosedError, InvalidArgumentError, RouteNotFoundError
 from fulmen.testing import LocalCluster
+from support import wait_for_route_sync
 
 T = TypeVar("T")
 
@@ -112,6 +113,7 @@ def test_consumer_offsets_lag_and_reset(local_cluster: LocalCluster, unique_name
         queue = producer.queues(topic)[0]
         for i in range(5):
             producer.send(Message(topic, b"%d" % i), queue=queue)
+    wait_for_route_sync(local_cluster.namesrv_addr, topic)
     with Admin(local_cluster.namesrv_addr) as admin:
         assert (admin.min_offset(queue), admin.max_offset(queue)) == (0, 5)
         assert admin.search_offset(queue, datetime(2000, 1, 1, tzinfo=timezone.utc)) == 0
@@ -144,6 +146,7 @@ def test_query_message_by_id_and_key(local_cluster: LocalCluster, unique_name: C
     with Producer(local_cluster.namesrv_addr, unique_name("pg")) as producer:
         sent = producer.send(Message(topic, b"find me", tags="T", keys=[key]))
         producer.send(Message(topic, b"another", keys=["other"]))
+    wait_for_route_sync(local_cluster.namesrv_addr, topic)
     with Admin(local_cluster.namesrv_addr) as admin:
 
         def check(stored: StoredMessage | None) -> None:

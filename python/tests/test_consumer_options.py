@@ -207,6 +207,7 @@ async def test_admin_sees_online_push_and_pull_groups(
     topic, push_group, pull_group = unique_name("t"), unique_name("push"), unique_name("pull")
     namesrv = local_cluster.namesrv_addr
     await send(namesrv, [Message(topic, b"create")])
+    await wait_for_route(namesrv, topic)
 
     async def ignore(messages: list[MessageView]) -> None:
         pass

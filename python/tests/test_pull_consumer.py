@@ -24,7 +24,7 @@ from fulmen import (
 )
 from fulmen.errors import ClosedError, InvalidArgumentError
 from fulmen.testing import LocalCluster
-from support import WAIT, receive, send_to_one_queue
+from support import WAIT, receive, send_to_one_queue, wait_for_route
 
 async def send_all(namesrv: str, group: str, messages: list[Message]) -> list[SendResult]:
     async with AsyncProducer(namesrv, group) as producer:
@@ -231,6 +231,7 @@ async def test_two_members_split_the_queues(local_cluster: LocalCluster, unique_
     topic, group = unique_name("split"), unique_name("cg")
     await send_all(local_cluster.namesrv_addr, unique_name("pg"), [Message(topic, b"create")])
     namesrv = local_cluster.namesrv_addr
+    await wait_for_route(namesrv, topic)
     async with AsyncPullConsumer(namesrv, group, subscribe={topic: "*"}) as one:
         all_queues = set(await one.fetch_queues(topic))
         assert len(all_queues) > 1

@@ -16,6 +16,7 @@ import pytest
 from fulmen import AsyncProducer, AsyncPushConsumer, ConsumeResult, Message, MessageView, Producer, PushConsumer
 from fulmen.errors import ClosedError, InvalidArgumentError
 from fulmen.testing import LocalCluster
+from support import wait_for_route_sync
 
 FIRST: Final = "CONSUME_FROM_FIRST_OFFSET"
 WAIT = 30.0
@@ -48,8 +49,11 @@ class Inbox:
 
 
 def send(namesrv: str, topic: str, count: int, **fields: object) -> list[str]:
+    """Sends ``count`` messages; returns their ids once the name server routes the topic."""
     with Producer(namesrv, group=f"{topic}-producer") as producer:
-        return [producer.send(Message(topic, b"m%d" % i, **fields)).msg_id for i in range(count)]  # type: ignore[arg-type]
+        ids = [producer.send(Message(topic, b"m%d" % i, **fields)).msg_id for i in range(count)]  # type: ignore[arg-type]
+    wait_for_route_sync(namesrv, topic)
+    return ids
 
 
 def members(

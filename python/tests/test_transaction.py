@@ -22,7 +22,7 @@ from fulmen import (
     TransactionProducer,
 )
 from fulmen.testing import LocalCluster
-from support import WAIT, receive
+from support import WAIT, receive, wait_for_route
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +83,7 @@ class AsyncRecording:
 
 async def consume(namesrv: str, group: str, topic: str, count: int) -> list[MessageView]:
     """``count`` messages of ``topic`` from its first offset, or fails after WAIT seconds."""
+    await wait_for_route(namesrv, topic)
     async with AsyncPullConsumer(namesrv, group, subscribe={topic: "*"}, consume_from_where="FIRST_OFFSET") as consumer:
         return await receive(consumer, count)
 
